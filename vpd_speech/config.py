@@ -1,0 +1,112 @@
+"""Pipeline configuration: one pydantic model per stage, read from a TOML file in pipelines/.
+
+Unknown keys are errors, so a typo in a pipeline file is reported instead of silently ignored.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+PIPELINES_DIR = Path(__file__).resolve().parent.parent / "pipelines"
+DEFAULT_PIPELINE = PIPELINES_DIR / "default.toml"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AudioConfig(_Section):
+    min_duration_s: float = 0.5
+    max_duration_s: float = 7200.0
+    silence_dbfs: float = -55.0  # a file whose loudest 100 ms stays below this is "all silence"
+
+
+class VadConfig(_Section):
+    """Silero VAD settings passed to faster-whisper; tuned for 8 kHz telephone band."""
+
+    threshold: float = 0.35
+    neg_threshold: Optional[float] = None
+    min_speech_duration_ms: int = 150
+    min_silence_duration_ms: int = 500
+    speech_pad_ms: int = 300
+    max_speech_duration_s: float = 30.0
+
+
+class AsrConfig(_Section):
+    model: str = "whisper-base"  # name in the model cache, a folder path, or a hub name
+    language: str = "nl"
+    device: str = "cpu"
+    compute_type: str = "int8"
+    cpu_threads: int = 2
+    beam_size: int = 5
+    batch_size: int = 8  # > 1 uses faster-whisper's BatchedInferencePipeline
+    initial_prompt: Optional[str] = None
+    hotwords: Optional[str] = None
+    condition_on_previous_text: bool = False
+
+
+class SpeakersConfig(_Section):
+    agent_channel: Optional[Literal["left", "right", "auto"]] = "auto"
+    n_speakers: int = 2
+    greeting_patterns: list[str] = Field(
+        default_factory=lambda: [r"u spreekt met", r"\bgemeente\b", r"waarmee kan ik u helpen", r"wat kan ik voor u doen"]
+    )
+    window_s: float = 1.5  # speaker-embedding window for mono calls
+    hop_s: float = 0.75
+
+
+class UtterancesConfig(_Section):
+    max_gap_s: float = 1.0  # a pause longer than this starts a new utterance of the same speaker
+    max_duration_s: float = 30.0
+
+
+class ClassifierConfig(_Section):
+    kind: str = "markers"
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class TimelineConfig(_Section):
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class OutputConfig(_Section):
+    parquet: bool = True
+
+
+class PipelineConfig(_Section):
+    audio: AudioConfig = Field(default_factory=AudioConfig)
+    vad: VadConfig = Field(default_factory=VadConfig)
+    asr: AsrConfig = Field(default_factory=AsrConfig)
+    speakers: SpeakersConfig = Field(default_factory=SpeakersConfig)
+    utterances: UtterancesConfig = Field(default_factory=UtterancesConfig)
+    classifier: ClassifierConfig = Field(default_factory=ClassifierConfig)
+    timeline: TimelineConfig = Field(default_factory=TimelineConfig)
+    output: OutputConfig = Field(default_factory=OutputConfig)
+
+
+class ConfigError(ValueError):
+    pass
+
+
+def load_config(path: Path | str | None = None, overrides: dict[str, Any] | None = None) -> PipelineConfig:
+    """Read a pipeline file (default: pipelines/default.toml) and apply dotted overrides like {"asr.beam_size": 1}."""
+    path = Path(path) if path else DEFAULT_PIPELINE
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"pipeline file not found: {path}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML: {e}") from None
+    data.pop("description", None)
+    for key, value in (overrides or {}).items():
+        section, _, name = key.partition(".")
+        data.setdefault(section, {})[name] = value
+    try:
+        return PipelineConfig.model_validate(data)
+    except ValidationError as e:
+        problems = "; ".join(f"{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in e.errors())
+        raise ConfigError(f"{path}: {problems}") from None

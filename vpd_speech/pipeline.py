@@ -1,0 +1,175 @@
+"""The pipeline: composes the stages for one call. The CLI, the stream server and the distributed runner
+all drive this class; none of them re-implements a stage."""
+
+from __future__ import annotations
+
+import re
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from vpd_speech import __version__
+from vpd_speech.audio import Audio, AudioError, decode, file_sha256
+from vpd_speech.classify import Classifier, load_classifier
+from vpd_speech.config import PipelineConfig
+from vpd_speech.labels import Role
+from vpd_speech.prosody import caller_arousal
+from vpd_speech.schema import CallResult, SpeakerInfo, Utterance
+from vpd_speech.speakers import CHANNEL_NAMES, Diarizer, SpeakerTurnText, guess_agent, opening_text
+from vpd_speech.timeline import TimelineOptions, build_timeline
+from vpd_speech.transcribe import Segment, Transcriber
+from vpd_speech.utterances import SpokenWord, build_utterances
+from vpd_speech.vad import merge_regions, speech_regions
+
+
+def call_id_for(path: Path, sha256: str) -> str:
+    """Readable and unique: the file stem plus the start of the content hash."""
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", path.stem)[:60] or "call"
+    return f"{stem}_{sha256[:10]}"
+
+
+class Pipeline:
+    """Loads the models once; `score` turns one audio file into a CallResult (never raises on bad audio)."""
+
+    def __init__(self, config: PipelineConfig, classifier: Classifier | None = None, transcriber: Transcriber | None = None):
+        self.config = config
+        self.transcriber = transcriber or Transcriber(config.asr)
+        self.classifier = classifier or load_classifier(config.classifier.kind, **config.classifier.options)
+        self.diarizer = Diarizer(config.speakers)
+        self.timeline_options = TimelineOptions(**config.timeline.options)
+
+    def score(self, path: Path | str, metadata: dict[str, str] | None = None, sha256: str | None = None) -> CallResult:
+        path = Path(path)
+        metadata = {k: v for k, v in (metadata or {}).items() if v not in (None, "")}
+        sha256 = sha256 or file_sha256(path)
+        result = CallResult(call_id=call_id_for(path, sha256), file=path.name, metadata=metadata)
+        result.models = {"vpd_speech": __version__, "asr": self.transcriber.name, "classifier": self.classifier.name}
+        timings = result.timings_s
+        try:
+            with _timed(timings, "decode"):
+                audio = decode(path, self.config.audio, sha256=sha256)
+        except AudioError as e:
+            result.status, result.error = "error", str(e)
+            return result
+        result.audio = audio.info
+        return self.score_audio(audio, result)
+
+    def score_audio(self, audio: Audio, result: CallResult) -> CallResult:
+        """Everything after decoding; separate so a stream can feed decoded audio directly."""
+        timings = result.timings_s
+        if audio.channels >= 2:
+            utterances, result.speakers = self._stereo(audio, result.metadata.get("agent_channel"), timings)
+        else:
+            utterances, result.speakers = self._mono(audio, timings)
+        with _timed(timings, "classify"):
+            self._classify(utterances)
+        with _timed(timings, "prosody"):
+            arousal = caller_arousal(_caller_signal(audio, utterances), [u for u in utterances if u.role == "caller"])
+        with _timed(timings, "timeline"):
+            result.timeline = build_timeline(utterances, audio.duration_s, arousal, self.timeline_options)
+        result.utterances = utterances
+        return result
+
+    def _stereo(self, audio: Audio, agent_channel: str | None, timings: dict) -> tuple[list[Utterance], SpeakerInfo]:
+        per_channel: list[list[Segment]] = []
+        for ch in range(2):
+            with _timed(timings, "vad"):
+                chunks = merge_regions(speech_regions(audio.samples[ch], self.config.vad))
+            with _timed(timings, "asr"):
+                per_channel.append(self.transcriber.transcribe(audio.samples[ch], chunks))
+        with _timed(timings, "speakers"):
+            if agent_channel in CHANNEL_NAMES:
+                source = "metadata"
+            elif self.config.speakers.agent_channel in CHANNEL_NAMES:
+                agent_channel, source = self.config.speakers.agent_channel, "config"
+            else:
+                openings = [
+                    SpeakerTurnText(name, segs[0].start, opening_text(segs))
+                    for name, segs in zip(CHANNEL_NAMES, per_channel)
+                    if segs
+                ]
+                agent_channel, source = guess_agent(openings, self.config.speakers.greeting_patterns)
+                agent_channel = agent_channel or "left"
+        words = []
+        for ch, segments in enumerate(per_channel):
+            role: Role = "agent" if CHANNEL_NAMES[ch] == agent_channel else "caller"
+            words += _spoken(segments, lambda si, wi: CHANNEL_NAMES[ch], role, ch)
+        with _timed(timings, "utterances"):
+            utterances = build_utterances(words, self.config.utterances)
+        return utterances, SpeakerInfo(method="stereo", agent_channel=agent_channel, role_source=source, n_speakers=2)
+
+    def _mono(self, audio: Audio, timings: dict) -> tuple[list[Utterance], SpeakerInfo]:
+        samples = audio.samples[0]
+        with _timed(timings, "vad"):
+            chunks = merge_regions(speech_regions(samples, self.config.vad))
+        with _timed(timings, "asr"):
+            segments = self.transcriber.transcribe(samples, chunks)
+        with _timed(timings, "speakers"):
+            labels = self.diarizer.assign(samples, segments)
+            speakers = sorted({label for seg in labels for label in seg})
+            names = {s: f"S{s}" for s in speakers}
+            openings = []
+            for s in speakers:
+                own = [
+                    Segment(seg.words[wi].start, seg.words[wi].end, seg.words[wi].text)
+                    for si, seg in enumerate(segments)
+                    for wi in range(len(seg.words))
+                    if labels[si][wi] == s
+                ]
+                if own:
+                    openings.append(SpeakerTurnText(names[s], own[0].start, opening_text(own)))
+            agent, source = guess_agent(openings, self.config.speakers.greeting_patterns)
+        words = _spoken(segments, lambda si, wi: names[labels[si][wi]], None, None, agent=agent)
+        with _timed(timings, "utterances"):
+            utterances = build_utterances(words, self.config.utterances)
+        method = "mono_clustering" if len(speakers) > 1 else "mono_single"
+        return utterances, SpeakerInfo(method=method, role_source=source, n_speakers=len(speakers))
+
+    def _classify(self, utterances: list[Utterance]) -> None:
+        for role in ("caller", "agent"):
+            batch = [u for u in utterances if u.role == role]
+            if batch:
+                for u, c in zip(batch, self.classifier.classify([u.text for u in batch], role)):
+                    u.classification = c
+
+
+def _spoken(segments: list[Segment], speaker_of, role: Role | None, channel: int | None, agent: str = "") -> list[SpokenWord]:
+    out = []
+    for si, seg in enumerate(segments):
+        for wi, w in enumerate(seg.words):
+            speaker = speaker_of(si, wi)
+            out.append(
+                SpokenWord(
+                    word=w,
+                    speaker=speaker,
+                    role=role or ("agent" if speaker == agent else "caller"),
+                    channel=channel,
+                    no_speech_prob=seg.no_speech_prob,
+                    avg_logprob=seg.avg_logprob,
+                )
+            )
+    return out
+
+
+def _caller_signal(audio: Audio, utterances: list[Utterance]) -> np.ndarray:
+    """The caller's samples only: their channel in stereo; in mono, the mix with everything outside the
+    caller's utterances zeroed, so no agent speech ever reaches the acoustic analysis (EU AI Act art. 5(1)(f))."""
+    caller = [u for u in utterances if u.role == "caller"]
+    if audio.channels >= 2 and caller and caller[0].channel is not None:
+        return audio.samples[caller[0].channel]
+    signal = np.zeros(audio.samples.shape[1], dtype=np.float32)
+    for u in caller:
+        lo, hi = int(u.start * 16000), int(u.end * 16000)
+        signal[lo:hi] = audio.samples[0, lo:hi]
+    return signal
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str):
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = round(timings.get(stage, 0.0) + time.perf_counter() - t0, 4)
