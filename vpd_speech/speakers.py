@@ -15,8 +15,9 @@ from functools import cached_property
 import numpy as np
 
 from vpd_speech.audio import SAMPLE_RATE
-from vpd_speech.config import SpeakersConfig
+from vpd_speech.config import SpeakersConfig, VadConfig
 from vpd_speech.transcribe import Segment
+from vpd_speech.vad import speech_regions
 
 CHANNEL_NAMES = ("left", "right")
 
@@ -56,20 +57,16 @@ def opening_text(segments: list[Segment], seconds: float = 15.0) -> str:
     return " ".join(s.text for s in segments if s.start - first <= seconds)
 
 
-@dataclass
-class Piece:
-    """A stretch of one speaker's speech in a mono call: consecutive words without a pause."""
-
-    start: float
-    end: float
-    word_index: list[tuple[int, int]]  # (segment index, word index)
-
-
 class Diarizer:
-    """Clusters speech pieces of a mono call by voice (resemblyzer's GE2E encoder, loaded once)."""
+    """Clusters the speech pieces of a mono call by voice (resemblyzer's GE2E encoder, loaded once).
 
-    def __init__(self, config: SpeakersConfig):
+    Pieces are VAD regions split at short pauses (turn changes on the phone nearly always have one) and
+    cut to at most `window_s * 2`; all their 1.6 s partials go through the encoder in one batch.
+    """
+
+    def __init__(self, config: SpeakersConfig, vad: VadConfig):
         self.config = config
+        self.vad = vad.model_copy(update={"min_silence_duration_ms": 250, "speech_pad_ms": 50, "min_speech_duration_ms": 200})
 
     @cached_property
     def encoder(self):
@@ -79,38 +76,52 @@ class Diarizer:
 
         return VoiceEncoder("cpu", verbose=False)
 
-    def pieces(self, segments: list[Segment], max_gap_s: float = 0.3) -> list[Piece]:
-        pieces: list[Piece] = []
-        for si, seg in enumerate(segments):
-            for wi, w in enumerate(seg.words):
-                p = pieces[-1] if pieces else None
-                if p and w.start - p.end <= max_gap_s and w.end - p.start <= self.config.window_s * 2:
-                    p.end = w.end
-                    p.word_index.append((si, wi))
-                else:
-                    pieces.append(Piece(w.start, w.end, [(si, wi)]))
+    def pieces(self, samples: np.ndarray) -> list[tuple[float, float]]:
+        longest = self.config.window_s * 2
+        pieces = []
+        for start, end in speech_regions(samples, self.vad):
+            n = max(1, int(np.ceil((end - start) / longest)))
+            step = (end - start) / n
+            pieces += [(start + i * step, start + (i + 1) * step) for i in range(n)]
         return pieces
 
     def assign(self, samples: np.ndarray, segments: list[Segment]) -> list[list[int]]:
         """Speaker index per word (same nesting as segments[i].words); speaker 0 is whoever speaks first."""
         labels = [[0] * len(s.words) for s in segments]
-        pieces = self.pieces(segments)
+        pieces = self.pieces(samples)
         if len(pieces) < 2 or self.config.n_speakers < 2:
             return labels
-        embeddings = np.stack([self._embed(samples, p) for p in pieces])
-        clusters = _cluster(embeddings, self.config.n_speakers)
+        clusters = _cluster(self.embed(samples, pieces), self.config.n_speakers)
         order = {c: i for i, c in enumerate(dict.fromkeys(clusters))}  # first to speak = 0
-        for p, c in zip(pieces, clusters):
-            for si, wi in p.word_index:
-                labels[si][wi] = order[c]
+        centers = np.array([(a + b) / 2 for a, b in pieces])
+        for si, seg in enumerate(segments):
+            for wi, w in enumerate(seg.words):
+                overlap = np.array([min(b, w.end) - max(a, w.start) for a, b in pieces])
+                best = int(np.argmax(overlap)) if overlap.max() > 0 else int(np.argmin(np.abs(centers - (w.start + w.end) / 2)))
+                labels[si][wi] = order[clusters[best]]
         return labels
 
-    def _embed(self, samples: np.ndarray, piece: Piece) -> np.ndarray:
-        lo = int(max(0.0, piece.start - 0.05) * SAMPLE_RATE)
-        hi = int((piece.end + 0.05) * SAMPLE_RATE)
-        wav = samples[lo:hi].astype(np.float32)
-        peak = np.abs(wav).max() or 1.0
-        return self.encoder.embed_utterance(wav / peak * 0.5)
+    def embed(self, samples: np.ndarray, pieces: list[tuple[float, float]]) -> np.ndarray:
+        """One L2-normalised GE2E embedding per piece: the mean of its partials, all partials in one forward pass."""
+        import torch
+        from resemblyzer.audio import wav_to_mel_spectrogram
+
+        encoder = self.encoder
+        partials, owner = [], []
+        for i, (start, end) in enumerate(pieces):
+            wav = samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)].astype(np.float32)
+            wav = wav / (np.abs(wav).max() or 1.0) * 0.5
+            wav_slices, mel_slices = encoder.compute_partial_slices(len(wav), rate=1.3, min_coverage=0.75)
+            wav = np.pad(wav, (0, max(0, wav_slices[-1].stop - len(wav))))
+            mel = wav_to_mel_spectrogram(wav)
+            for sl in mel_slices:
+                partials.append(mel[sl])
+                owner.append(i)
+        with torch.inference_mode():
+            partial_embeds = encoder(torch.from_numpy(np.stack(partials))).numpy()
+        owner = np.array(owner)
+        embeds = np.stack([partial_embeds[owner == i].mean(axis=0) for i in range(len(pieces))])
+        return embeds / np.linalg.norm(embeds, axis=1, keepdims=True)
 
 
 def _cluster(embeddings: np.ndarray, n: int) -> list[int]:

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from vpd_speech.config import AsrConfig
+from vpd_speech.config import AsrConfig, VadConfig
 from vpd_speech.models import ModelError, resolve_whisper
 from vpd_speech.schema import Word
+from vpd_speech.vad import vad_options
 
 
 @dataclass
@@ -25,10 +26,11 @@ class Segment:
 class Transcriber:
     """Loads the Whisper model once; `transcribe` is called per channel."""
 
-    def __init__(self, config: AsrConfig):
+    def __init__(self, config: AsrConfig, vad: VadConfig):
         from faster_whisper import BatchedInferencePipeline, WhisperModel
 
         self.config = config
+        self.vad = vad_options(vad)
         path = resolve_whisper(config.model)
         os.environ["HF_HUB_OFFLINE"] = "1"
         try:
@@ -44,10 +46,8 @@ class Transcriber:
         self.batched = BatchedInferencePipeline(self.model) if config.batch_size > 1 else None
         self.name = config.model
 
-    def transcribe(self, samples: np.ndarray, chunks: list[tuple[float, float]]) -> list[Segment]:
-        """Transcribe the given speech chunks (seconds) of a mono 16 kHz signal."""
-        if not chunks:
-            return []
+    def transcribe(self, samples: np.ndarray) -> list[Segment]:
+        """Transcribe the speech of one 16 kHz channel (VAD inside, so silence costs nothing)."""
         c = self.config
         common = dict(
             language=c.language,
@@ -55,19 +55,18 @@ class Transcriber:
             word_timestamps=True,
             initial_prompt=c.initial_prompt,
             hotwords=c.hotwords,
+            vad_filter=True,
+            vad_parameters=self.vad,
         )
         if self.batched is not None:
             segments, _ = self.batched.transcribe(
                 samples,
-                clip_timestamps=[{"start": s, "end": e} for s, e in chunks],
                 batch_size=c.batch_size,
                 **common,
             )
         else:
             segments, _ = self.model.transcribe(
                 samples,
-                clip_timestamps=[t for chunk in chunks for t in chunk],
-                vad_filter=False,
                 condition_on_previous_text=c.condition_on_previous_text,
                 **common,
             )
