@@ -40,9 +40,9 @@ PEAK = 0.5  # peak level each rendered turn is normalised to (headroom for noise
 
 # espeak-ng voices to use when an MBROLA voice is not installed (same sex, distinct timbre).
 FALLBACK_VOICE = {"mb-nl1": "nl+m1", "mb-nl2": "nl+m3", "mb-nl3": "nl+f3"}
-DEFAULT_VOICE = {"agent": "mb-nl3", "caller": "mb-nl2"}
+DEFAULT_VOICE = {"agent": "mb-nl2", "caller": "mb-nl2"}  # agent raised in pitch: mb-nl3 misses diphones
 DEFAULT_SPEED = {"agent": 180, "caller": 185}  # espeak words per minute
-DEFAULT_PITCH = {"agent": 50, "caller": 50}  # espeak 0-99
+DEFAULT_PITCH = {"agent": 75, "caller": 50}  # espeak 0-99
 
 
 def load_script(script: dict | str | Path) -> dict:

@@ -71,6 +71,7 @@ MACROS: dict[str, str] = {
 }
 FILLER = r"(?:[a-z0-9']+\s+){0,4}?"
 _NEG_WORDS = re.compile(r"(?<![a-z0-9])(?:niet|niks|niets|nooit|geen|nergens)(?![a-z0-9])")
+_NEG_AFTER = re.compile(r"\s+(?:[a-z']+\s+)?(?:niet|nooit)(?![a-z0-9])")
 _CONDITIONAL = re.compile(r"(?<![a-z0-9])(?:als|indien|wanneer|tenzij|zodra|dan|anders)(?![a-z0-9])")
 _NU = re.compile(r"(?<![a-z0-9])nu(?![a-z0-9])")
 _WORD = re.compile(r"[a-z0-9']+")
@@ -398,6 +399,8 @@ def _danger_status(h: Hit, norm: str, hits: list[Hit], has_legit: bool) -> str:
         if n.kind == "negation" and _near(h, n, NEGATION_WINDOW):
             return "negated"
     if h.filler and _NEG_WORDS.search(norm[h.start:h.end]):
+        return "negated"
+    if _NEG_AFTER.match(norm, h.end):  # 'ik sla je niet'
         return "negated"
     for r in hits:
         if r.kind != "reported":
