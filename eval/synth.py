@@ -95,14 +95,19 @@ def _trim(x: np.ndarray, sr: int, floor_db: float = -40.0, margin: float = 0.03)
     return x[max(0, loud[0] - pad) : loud[-1] + pad + 1]
 
 
-def render_turn(text: str, voice: str, speed: int, pitch: int) -> np.ndarray:
-    """One turn as float32 mono at WORK_SR, trimmed and peak-normalised."""
+def render_turn(text: str, voice: str, speed: int, pitch: int, shift: float = 0.0) -> np.ndarray:
+    """One turn as float32 mono at WORK_SR, trimmed and peak-normalised.
+
+    `shift` (semitones) moves pitch and formants together with sox, so one MBROLA voice can play a
+    second, clearly different speaker (espeak's own pitch flag leaves the timbre as it is).
+    """
     with tempfile.TemporaryDirectory() as tmp:
         raw, resampled = Path(tmp) / "raw.wav", Path(tmp) / "16k.wav"
         if not _espeak(text, voice, speed, pitch, raw):
             raise RuntimeError(f"espeak-ng failed on voice {voice!r} for text {text[:40]!r}")
+        effects = ["pitch", str(round(shift * 100))] if shift else []
         subprocess.run(["sox", "-D", "-V1", str(raw), "-r", str(WORK_SR), "-c", "1", "-b", "16",
-                        str(resampled)], check=True)
+                        str(resampled), *effects], check=True)
         x, _ = sf.read(resampled, dtype="float32")
     x = _trim(x, WORK_SR)
     return (x * (PEAK / max(float(np.max(np.abs(x))), 1e-9))).astype(np.float32)
@@ -116,7 +121,8 @@ def build_timeline(script: dict) -> tuple[dict[str, np.ndarray], list[dict], dic
         role = turn["speaker"]
         speed = int(turn.get("speed", script.get(f"{role}_speed", DEFAULT_SPEED[role])))
         pitch = int(turn.get("pitch", script.get(f"{role}_pitch", DEFAULT_PITCH[role])))
-        clip = render_turn(turn["text"], voices[role], speed, pitch)
+        shift = float(turn.get("shift", script.get(f"{role}_shift", 0.0)))
+        clip = render_turn(turn["text"], voices[role], speed, pitch, shift)
         start = max(0, cursor + int(round(float(turn.get("pause", DEFAULT_PAUSE)) * WORK_SR)))
         clips.append((role, start, clip))
         spans.append({"start_sample": start, "end_sample": start + len(clip)})

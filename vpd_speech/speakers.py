@@ -91,7 +91,7 @@ class Diarizer:
         pieces = self.pieces(samples)
         if len(pieces) < 2 or self.config.n_speakers < 2:
             return labels
-        clusters = _cluster(self.embed(samples, pieces), self.config.n_speakers)
+        clusters = _cluster_pieces(self.embed(samples, pieces), pieces, self.config.n_speakers)
         order = {c: i for i, c in enumerate(dict.fromkeys(clusters))}  # first to speak = 0
         centers = np.array([(a + b) / 2 for a, b in pieces])
         for si, seg in enumerate(segments):
@@ -122,6 +122,19 @@ class Diarizer:
         owner = np.array(owner)
         embeds = np.stack([partial_embeds[owner == i].mean(axis=0) for i in range(len(pieces))])
         return embeds / np.linalg.norm(embeds, axis=1, keepdims=True)
+
+
+def _cluster_pieces(embeddings: np.ndarray, pieces: list[tuple[float, float]], n: int, min_s: float = 0.8) -> list[int]:
+    """Cluster the pieces long enough to carry a voice, then give every piece its nearest speaker centroid.
+
+    Short pieces ("ja", "dus") make unreliable embeddings that would otherwise form a cluster of their own.
+    """
+    long = [i for i, (a, b) in enumerate(pieces) if b - a >= min_s]
+    if len(long) < n:
+        long = list(range(len(pieces)))
+    core = _cluster(embeddings[long], n)
+    centroids = np.stack([embeddings[[i for i, c in zip(long, core) if c == k]].mean(axis=0) for k in sorted(set(core))])
+    return [int(k) for k in np.argmax(embeddings @ centroids.T, axis=1)]
 
 
 def _cluster(embeddings: np.ndarray, n: int) -> list[int]:
