@@ -1,0 +1,101 @@
+"""Batch behaviour and the `vpd` command: error records, exit codes, resume, interruption, model setup."""
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from vpd_speech.batch import score_batch
+from vpd_speech.config import load_config
+from vpd_speech.models import WHISPER_BASE, WHISPER_BASE_SHA256, setup_whisper_base
+from vpd_speech.outputs import CALL_COLUMNS, write_atomic
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "calls"
+
+
+def vpd(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "vpd_speech", *map(str, args)], capture_output=True, text=True, cwd=ROOT, **kw)
+
+
+def test_version():
+    out = vpd("--version")
+    assert out.returncode == 0 and out.stdout.startswith("vpd-speech ")
+
+
+def test_models_setup_is_idempotent_and_verified(tmp_path):
+    folder = setup_whisper_base(tmp_path)
+    assert (folder / "model.bin.sha256").read_text().strip() == WHISPER_BASE_SHA256
+    mtime = (folder / "model.bin").stat().st_mtime_ns
+    assert setup_whisper_base(tmp_path) == folder and (folder / "model.bin").stat().st_mtime_ns == mtime
+    with open(folder / "model.bin", "r+b") as f:  # a damaged copy is detected and rebuilt
+        f.truncate(1000)
+    assert setup_whisper_base(tmp_path) == folder
+    assert (folder / "model.bin").stat().st_size > 100_000_000
+
+
+def test_write_atomic_leaves_nothing_on_failure(tmp_path):
+    target = tmp_path / "x.json"
+    write_atomic(target, "{}")
+    with pytest.raises(TypeError):
+        write_atomic(target, 12345)  # not str/bytes: fails while writing
+    assert target.read_text() == "{}"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.json"]
+
+
+@pytest.mark.slow
+def test_batch_goes_on_after_broken_files(pipeline, tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(EXAMPLES / "neutraal.wav", src / "goed.wav")
+    (src / "leeg.wav").write_bytes(b"")
+    (src / "tekst.mp3").write_text("geen audio")
+    cut = (EXAMPLES / "kritiek.wav").read_bytes()
+    (src / "afgebroken.wav").write_bytes(cut[: len(cut) // 3])
+    out = tmp_path / "out"
+    summary = score_batch(sorted(src.iterdir()), out, load_config(), pipeline=pipeline, progress=False)
+    assert len(summary.scored) == 4 and len(summary.failed) == 3
+    calls = pd.read_csv(out / "calls.csv")
+    assert list(calls.columns) == CALL_COLUMNS
+    by_file = calls.set_index("file")
+    assert by_file.loc["goed.wav", "status"] == "ok" and by_file.loc["goed.wav", "max_level"] == 0
+    assert "empty file" in by_file.loc["leeg.wav", "error"]
+    assert "not a readable audio file" in by_file.loc["tekst.mp3", "error"]
+    assert "truncated" in by_file.loc["afgebroken.wav", "error"]
+    assert (out / "utterances.parquet").exists()
+    again = score_batch(sorted(src.iterdir()), out, load_config(), pipeline=pipeline, progress=False)
+    assert again.skipped == ["goed.wav"] and len(again.failed) == 3  # errors are retried, successes skipped
+
+
+@pytest.mark.slow
+def test_cli_exit_code_and_interrupt_resume(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("neutraal.wav", "emotie.wav", "kritiek.wav"):
+        shutil.copy(EXAMPLES / name, src / name)
+    (src / "kapot.wav").write_text("dit is geen wav")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "vpd_speech", "score", str(src), "--out", str(out), "--quiet"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    deadline = time.time() + 300
+    while time.time() < deadline and len([p for p in (out / "calls").glob("*.json")]) < 2:
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    done = list((out / "calls").glob("*.json"))
+    assert done and all(json.loads(p.read_text())["call_id"] for p in done)  # no half-written file
+    assert not list((out / "calls").glob(".*"))
+    finished = vpd("score", src, "--out", out, "--quiet", timeout=600)
+    assert finished.returncode == 1
+    assert "1 of 4 files failed" in finished.stderr
+    assert "already scored" in finished.stdout
+    calls = pd.read_csv(out / "calls.csv")
+    assert sorted(calls["file"]) == ["emotie.wav", "kapot.wav", "kritiek.wav", "neutraal.wav"]
+    assert (calls["status"] == "ok").sum() == 3

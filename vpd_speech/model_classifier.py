@@ -1,0 +1,339 @@
+"""The trained norm-matrix classifier: multilingual-e5-small + LoRA adapter + two calibrated linear heads.
+
+    encoder   the e5 folder of the model cache (`vpd models setup`, `vpd_speech.e5.default_model_dir()`)
+    adapter   models/norm_matrix/adapter.safetensors: LoRA matrices (A, B per adapted linear layer),
+              merged into the encoder weights once at load time, so inference costs what plain e5 costs
+    heads     models/norm_matrix/heads.safetensors: one linear head for caller levels, one for agent acts,
+              over [mean-pooled e5 embedding, marker features]
+    config    models/norm_matrix/config.json: labels, LoRA settings, temperature per head (fit on dev)
+
+The marker layer stays the explainable part: its spans (`find_markers`) are the evidence of every
+classification, and its kinds and rule decision are inputs of the heads (`marker_features`).
+
+`classify_file` / `classify_stream` are the `vpd classify` command: text in (lines, or a CSV/TSV with a
+`text` column), one row per utterance out (TSV or JSON lines).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import sys
+import time
+from pathlib import Path
+from typing import IO, Iterable, Optional, Sequence
+
+import numpy as np
+
+from vpd_speech.labels import AGENT_ACTS, CALLER_LABELS, LEVEL_OF, Role, labels_for
+from vpd_speech.models import ModelError
+from vpd_speech.schema import Classification, Evidence
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "norm_matrix"
+MODEL_DIR_ENV = "VPD_NORM_MATRIX_DIR"
+PREFIX = "query: "
+MAX_LENGTH = 128
+TRAINED_FILES = ("config.json", "adapter.safetensors", "heads.safetensors")
+
+# marker kinds that feed the heads (presence flags), then the rule decision's probabilities per role
+_AGENT_CUES = ("ending", "boundary", "behaviour_named", "options", "explain", "closing", "acknowledge")
+
+
+def feature_names() -> list[str]:
+    from vpd_speech.markers import CALLER_KINDS
+
+    kinds = list(dict.fromkeys(CALLER_KINDS + _AGENT_CUES))
+    return [f"kind:{k}" for k in kinds] + [f"rule:{label}" for label in CALLER_LABELS + AGENT_ACTS]
+
+
+def marker_features(texts: Sequence[str], role: Role, lexicon=None) -> tuple[np.ndarray, list[list[Evidence]], list[str]]:
+    """Marker features (n, F), the evidence spans of each text and the marker rules' label per text."""
+    from vpd_speech.markers import CALLER_KINDS, classify_agent, classify_caller, load_lexicon, normalise
+
+    lex = lexicon or load_lexicon()
+    kinds = list(dict.fromkeys(CALLER_KINDS + _AGENT_CUES))
+    kind_ix = {k: i for i, k in enumerate(kinds)}
+    off = len(kinds) + (0 if role == "caller" else len(CALLER_LABELS))
+    decide = classify_caller if role == "caller" else classify_agent
+    feats = np.zeros((len(texts), len(kinds) + len(CALLER_LABELS) + len(AGENT_ACTS)), dtype=np.float32)
+    evidence, rule = [], []
+    for i, text in enumerate(texts):
+        norm = normalise(text)
+        hits = lex.scan_normalised(norm)
+        for h in hits:
+            if h.kind in kind_ix:
+                feats[i, kind_ix[h.kind]] = 1.0
+        c = decide(text, hits, norm)
+        for j, label in enumerate(labels_for(role)):
+            feats[i, off + j] = c.probabilities.get(label, 0.0)
+        evidence.append([h.evidence(text) for h in hits])
+        rule.append(c.label)
+    return feats, evidence, rule
+
+
+def resolve_model_dir(model_dir: Optional[str | Path] = None) -> Path:
+    return Path(model_dir or os.environ.get(MODEL_DIR_ENV) or DEFAULT_MODEL_DIR)
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _rounded(p: np.ndarray) -> list[float]:
+    """Probabilities rounded to 4 decimals that still sum to exactly 1 (the rest goes to the top label)."""
+    r = [round(float(x), 4) for x in p]
+    top = int(np.argmax(r))
+    r[top] = round(r[top] + 1.0 - sum(r), 4)
+    return r
+
+
+def lora_merge(state: dict, adapter: dict, scale: float) -> None:
+    """W += scale * B @ A for every `<name>.lora_A` / `<name>.lora_B` pair of the adapter (in place)."""
+    for key, a in adapter.items():
+        if not key.endswith(".lora_A"):
+            continue
+        name = key[: -len(".lora_A")]
+        b = adapter[name + ".lora_B"]
+        w = state[name + ".weight"]
+        w += scale * (b.to(w.dtype) @ a.to(w.dtype))
+
+
+class NormMatrixClassifier:
+    """Fine-tuned e5 classifier with calibrated probabilities; implements the `Classifier` protocol."""
+
+    name = "norm_matrix"
+
+    def __init__(
+        self,
+        model_dir: Optional[str | Path] = None,
+        encoder_dir: Optional[str | Path] = None,
+        threads: int = 2,
+        batch_size: int = 64,
+        lexicon_dir: Optional[str | Path] = None,
+        **_ignored,
+    ):
+        import torch
+
+        from vpd_speech.e5 import default_model_dir
+        from vpd_speech.markers import load_lexicon
+
+        t0 = time.perf_counter()
+        self.model_dir = resolve_model_dir(model_dir)
+        self.encoder_dir = Path(encoder_dir or default_model_dir())
+        if not (self.encoder_dir / "model.safetensors").is_file() or not (self.encoder_dir / "config.json").is_file():
+            raise ModelError(
+                f"the multilingual-e5-small encoder is not built in {self.encoder_dir}: run `vpd models setup`"
+            )
+        missing = [f for f in TRAINED_FILES if not (self.model_dir / f).is_file()]
+        if missing:
+            raise ModelError(
+                f"the trained norm-matrix classifier is missing in {self.model_dir} ({', '.join(missing)}): run `vpd train`"
+            )
+        if threads:
+            torch.set_num_threads(int(threads))
+        self.batch_size = int(batch_size)
+        self.config = json.loads((self.model_dir / "config.json").read_text("utf-8"))
+        self.lexicon = load_lexicon(str(lexicon_dir) if lexicon_dir else None)
+        self.tokenizer, self.encoder = load_encoder(self.encoder_dir, self.model_dir / "adapter.safetensors", self.config)
+        from safetensors.torch import load_file
+
+        heads = load_file(str(self.model_dir / "heads.safetensors"))
+        self.heads = {role: (heads[f"{role}.weight"].float(), heads[f"{role}.bias"].float()) for role in ("caller", "agent")}
+        self.temperature = {role: float(self.config["temperature"][role]) for role in ("caller", "agent")}
+        self.use_markers = bool(self.config.get("use_markers", True))
+        self.load_s = time.perf_counter() - t0
+
+    # ------------------------------------------------------------------ inference
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Mean-pooled embeddings (not normalised) from the adapted encoder, rows in input order."""
+        return encode(self.tokenizer, self.encoder, texts, self.batch_size)
+
+    def logits(self, texts: Sequence[str], role: Role) -> tuple[np.ndarray, list[list[Evidence]], list[str]]:
+        feats, evidence, rule = marker_features(texts, role, self.lexicon)
+        x = self.embed(texts)
+        if self.use_markers:
+            x = np.concatenate([x, feats], axis=1)
+        w, b = self.heads[role]
+        z = x @ w.numpy().T + b.numpy()
+        return z, evidence, rule
+
+    def predict_proba(self, texts: Sequence[str], role: Role) -> np.ndarray:
+        z, _, _ = self.logits(texts, role)
+        return _softmax(z / self.temperature[role])
+
+    def classify(self, texts: Sequence[str], role: Role) -> list[Classification]:
+        texts = list(texts)
+        if not texts:
+            return []
+        labels = labels_for(role)
+        z, evidence, _ = self.logits(texts, role)
+        probs = _softmax(z / self.temperature[role])
+        out = []
+        for p, ev in zip(probs, evidence):
+            label = labels[int(np.argmax(p))]
+            out.append(
+                Classification(
+                    label=label,
+                    level=LEVEL_OF[label] if role == "caller" else None,
+                    probabilities=dict(zip(labels, _rounded(p))),
+                    evidence=ev,
+                    source=self.name,
+                )
+            )
+        return out
+
+
+def load_encoder(encoder_dir: Path, adapter_path: Optional[Path], config: dict):
+    """(tokenizer, BertModel in eval mode) with the LoRA adapter merged into the weights."""
+    import torch
+    from safetensors.torch import load_file
+    from transformers import AutoTokenizer, BertConfig, BertModel
+
+    tokenizer = AutoTokenizer.from_pretrained(str(encoder_dir), local_files_only=True)
+    bert_config = BertConfig.from_pretrained(str(encoder_dir), local_files_only=True)
+    state = load_file(str(encoder_dir / "model.safetensors"))
+    if adapter_path is not None:
+        lora = config["lora"]
+        lora_merge(state, load_file(str(adapter_path)), float(lora["alpha"]) / float(lora["r"]))
+    with torch.device("meta"):
+        model = BertModel(bert_config, add_pooling_layer=False)
+    state = {k: v for k, v in state.items() if not k.startswith("pooler.")}
+    model.load_state_dict(state, strict=False, assign=True)
+    # buffers (position_ids, token_type_ids) are not in the checkpoint: rebuild them on the CPU
+    for name, buf in list(model.named_buffers()):
+        if buf.is_meta:
+            mod = model.get_submodule(name.rsplit(".", 1)[0]) if "." in name else model
+            attr = name.rsplit(".", 1)[-1]
+            if attr == "position_ids":
+                new = torch.arange(bert_config.max_position_embeddings).expand((1, -1))
+            else:
+                new = torch.zeros(buf.shape, dtype=buf.dtype)
+            mod.register_buffer(attr, new, persistent=False)
+    for name, p in model.named_parameters():
+        if p.is_meta:
+            raise ModelError(f"encoder weight {name} missing in {encoder_dir}: run `vpd models setup --force`")
+    model.eval()
+    return tokenizer, model
+
+
+def encode(tokenizer, model, texts: Sequence[str], batch_size: int = 64, grad: bool = False):
+    """Mean-pooled last hidden states, length-sorted batches, rows in input order (numpy, or torch when grad)."""
+    import torch
+
+    n = len(texts)
+    dim = model.config.hidden_size
+    if n == 0:
+        return np.zeros((0, dim), dtype=np.float32)
+    prefixed = [PREFIX + t for t in texts]
+    order = sorted(range(n), key=lambda i: len(prefixed[i]))
+    out = np.empty((n, dim), dtype=np.float32)
+    with torch.inference_mode():
+        for start in range(0, n, batch_size):
+            idx = order[start : start + batch_size]
+            enc = tokenizer([prefixed[i] for i in idx], padding=True, truncation=True, max_length=MAX_LENGTH,
+                            return_tensors="pt")
+            out[idx] = pool(model, enc).numpy()
+    return out
+
+
+def pool(model, enc):
+    hidden = model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).last_hidden_state
+    mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+    return (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
+
+
+# ----------------------------------------------------------------------------- `vpd classify`
+
+
+def read_texts(source: IO[str], name: str = "") -> list[str]:
+    """Utterances from a text stream: a CSV/TSV with a `text` column, or one utterance per line."""
+    data = source.read()
+    lines = data.splitlines()
+    first = lines[0] if lines else ""
+    delim = "\t" if "\t" in first else "," if name.lower().endswith(".csv") or first.strip().lower().startswith("text,") or ",text" in first.lower() else None
+    if delim is not None:
+        header = [h.strip().lower() for h in next(csv.reader([first], delimiter=delim))]
+        if "text" in header:
+            reader = csv.DictReader(io.StringIO(data), delimiter=delim)
+            reader.fieldnames = [h.strip().lower() for h in reader.fieldnames or []]
+            return [(row.get("text") or "").strip() for row in reader]
+        if name.lower().endswith((".csv", ".tsv")):
+            raise ValueError(f"{name}: no 'text' column (columns: {', '.join(header)})")
+    return [line.strip() for line in lines if line.strip()]
+
+
+def classification_rows(texts: Sequence[str], results: Sequence[Classification], rules: Sequence[str] | None = None) -> list[dict]:
+    rows = []
+    for i, (t, c) in enumerate(zip(texts, results)):
+        row = {"n": i + 1, "text": t, "label": c.label, "level": c.level,
+               "probability": c.probabilities.get(c.label), "probabilities": c.probabilities,
+               "evidence": [e.model_dump() for e in c.evidence], "source": c.source}
+        if rules is not None:
+            row["marker_label"] = rules[i]
+        rows.append(row)
+    return rows
+
+
+def write_rows(rows: Sequence[dict], out: IO[str], fmt: str = "tsv") -> None:
+    if fmt == "jsonl":
+        for r in rows:
+            out.write(json.dumps(r, ensure_ascii=False) + "\n")
+        return
+    if not rows:
+        return
+    labels = list(rows[0]["probabilities"])
+    cols = ["n", "label", "level", "probability", "marker_label"] + [f"p_{k}" for k in labels] + ["evidence", "text"]
+    out.write("\t".join(cols) + "\n")
+    for r in rows:
+        ev = "; ".join(f"{e['kind']}:{e['text']}" for e in r["evidence"])
+        vals = [r["n"], r["label"], "" if r["level"] is None else r["level"], f"{r['probability']:.4f}",
+                r.get("marker_label", "")] + [f"{r['probabilities'][k]:.4f}" for k in labels] + [ev, r["text"]]
+        out.write("\t".join(str(v).replace("\t", " ").replace("\n", " ") for v in vals) + "\n")
+
+
+def classify_stream(
+    source: IO[str],
+    out: IO[str],
+    role: Role = "caller",
+    fmt: str = "tsv",
+    name: str = "",
+    classifier=None,
+    **options,
+) -> int:
+    """The `vpd classify` command: read utterances, classify them as `role`, write one row each. Returns 0."""
+    texts = read_texts(source, name)
+    clf = classifier or NormMatrixClassifier(**options)
+    results = clf.classify(texts, role) if texts else []
+    from vpd_speech.markers import MarkerClassifier
+
+    rules = [c.label for c in MarkerClassifier().classify(texts, role)] if texts else []
+    write_rows(classification_rows(texts, results, rules), out, fmt)
+    return 0
+
+
+def classify_file(path: Optional[str], out_path: Optional[str] = None, role: Role = "caller",
+                  fmt: Optional[str] = None, **options) -> int:
+    """`vpd classify [FILE] [--out OUT] --role R --format tsv|jsonl`; FILE '-' or None is stdin."""
+    if fmt is None:
+        fmt = "jsonl" if out_path and out_path.endswith((".jsonl", ".json")) else "tsv"
+    if path in (None, "-"):
+        src, name = sys.stdin, ""
+    else:
+        src, name = open(path, encoding="utf-8"), str(path)
+    try:
+        if out_path and out_path != "-":
+            with open(out_path, "w", encoding="utf-8", newline="") as out:
+                return classify_stream(src, out, role, fmt, name, **options)
+        return classify_stream(src, sys.stdout, role, fmt, name, **options)
+    finally:
+        if src is not sys.stdin:
+            src.close()
