@@ -16,7 +16,7 @@ def test_default_pipeline_is_valid():
 
 
 def test_overrides_and_errors(tmp_path):
-    assert load_config(overrides={"asr.beam_size": 1}).asr.beam_size == 1
+    assert load_config(overrides={"asr.beam_size": 3}).asr.beam_size == 3
     bad = tmp_path / "bad.toml"
     bad.write_text("[asr]\nbeam_sise = 3\n")
     with pytest.raises(ConfigError, match="asr.beam_sise"):

@@ -42,7 +42,7 @@ class AsrConfig(_Section):
     device: str = "cpu"
     compute_type: str = "int8"
     cpu_threads: int = 2
-    beam_size: int = 5
+    beam_size: int = 1
     batch_size: int = 8  # > 1 uses faster-whisper's BatchedInferencePipeline
     initial_prompt: Optional[str] = None
     hotwords: Optional[str] = None

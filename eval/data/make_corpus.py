@@ -170,10 +170,10 @@ DATA = r"""
 0 . nl neu {F}ik [wou|wil] graag {BEDRAG} [overmaken|betalen] voor {ZAAK}, [welk rekeningnummer moet ik gebruiken|wat moet ik als kenmerk invullen]?
 0 . nl young [yo|hoi|hey], ik [bel|check] even of {ZAAK} al [binnen is|verwerkt is]{T}
 0 . nl neu {F}ik wil een melding doen van [een kapotte lantaarnpaal|zwerfafval bij de speeltuin|een losliggende stoeptegel|een omgevallen boom|een lekkende brandkraan] in de [Dorpsstraat|Lindelaan|Kerkweg|Molenstraat]
-0 . nl neu {F}mag ik vragen [tot hoe laat|vanaf hoe laat] het stadskantoor [open is|bereikbaar is] op {DAG}?
+0 . nl neu {F}mag ik vragen [tot hoe laat|vanaf hoe laat] het stadskantoor [open is|bereikbaar is] [op maandag|op zaterdag|morgen]?
 0 . nl form ik [ben|bel namens] [de bewindvoerder|de mantelzorger|de casemanager] van [mijn moeder|meneer Pieters|mevrouw El Idrissi] in verband met {ZAAK}
 0 . nl neu {F}ik heb [mijn BSN|mijn klantnummer|het dossiernummer] [hier|bij de hand], [zal ik het even opnoemen|wilt u het hebben]?
-0 . nl neu {F}[oke|oké|prima|goed], dan wacht ik [die brief|die mail|uw terugbelverzoek] gewoon af{T}
+0 . nl neu {F}[oke|oké|prima|goed], dan wacht ik [die brief|die mail|het terugbellen] gewoon af{T}
 0 mm nl neu {F}kun jij even [kijken|nagaan] of {ZAAK} al [verstuurd is|klaar is]? [dan weet ik dat|dank je]
 0 mm nl young {F}heb jij [mijn mailtje|mijn aanvraag|mijn foto's] van {DAG} [gezien|binnengekregen]?
 0 mm nl neu {F}jij [zei net|had het net over] [een formulier|een machtiging|een nummer], [waar vind ik dat|kun je dat herhalen]?
@@ -186,7 +186,7 @@ DATA = r"""
 0 uje nl form {F}u [zegt|zei] dat ik het formulier online moet invullen, [waar staat dat precies|op welke pagina is dat]?
 0 . be neu {FB}ik bel voor {ZAAKB}, [kunt ge eens kijken hoe ver dat staat|is dat al in orde]{TB}
 0 . be eld goeiendag madam, ik [wou|zou] eens iets vragen [over|voor] {ZAAKB}
-0 . be neu {FB}wanneer is het containerpark [open|nog open] op {DAG}?
+0 . be neu {FB}wanneer is het containerpark [open|nog open] [op zaterdag|op woensdag|morgen]?
 0 . be neu {FB}ik moet een afspraak maken [voor mijn identiteitskaart|voor een nieuw rijbewijs|om mijn kids-ID te halen], gaat dat [nog deze week|volgende week]?
 0 fl be neu {FB}gij zijt toch van de dienst burgerzaken? ik [moet|zou] [een attest van woonst|een uittreksel uit het strafregister] hebben
 0 fl be young {FB}ge moet mij niet doorverbinden hoor, ik wil gewoon weten [wanneer de grofvuilophaling is|hoe laat het loket opengaat]{TB}
@@ -194,6 +194,9 @@ DATA = r"""
 0 sarc nl young {F}[haha|hah], ja de wachtmuziek ken ik [inmiddels|nu wel] uit mijn hoofd, maar goed, ik bel over {ZAAK}
 0 . nl nn {F}ik [kom uit Polen|woon hier twee jaar|ben nieuw in Nederland], ik [moet inschrijven|wil inschrijven] bij de gemeente, hoe [gaat|doe] ik dat?
 0 . nl eld {F}ik heb geen computer, [kan ik|mag ik] het formulier voor {ZAAK} ook [op papier krijgen|per post ontvangen]?
+
+0 . nl neu [ja klopt|nee hoor|oké dan|ja prima|dat klopt|ja graag|nee dank u|momentje hoor]
+0 . nl neu {F}ik bel eigenlijk omdat ik {DAG} een brief kreeg over {ZAAK}, en daar staat een nummer op dat ik niet kan vinden op de website, wat moet ik nou doen
 
 # ============================ level 1: emotie_ik ============================
 1 . nl neu {F}ik [word er echt gek van|ben er helemaal klaar mee|weet het gewoon niet meer], ik wacht al {DUUR} op {ZAAK}
@@ -205,10 +208,10 @@ DATA = r"""
 1 . nl neu {F}het is niet mijn schuld dat [de brief te laat was|ik in het ziekenhuis lag|de post het verkeerd bezorgd heeft], dat [moet|kan] toch meegenomen worden?
 1 . nl form ik doe een beroep op uw redelijkheid, ik [heb|had] de betaling van {BEDRAG} maar [één dag|twee dagen] te laat gedaan
 1 . nl neu {F}ik ben [echt|zo] [boos|kwaad|verdrietig], ik [heb|had] [zo|echt] gerekend op {ZAAK}{T}
-1 . nl eld {F}ik [durf|wil] het bijna niet te vragen, maar ik [kan|kom] niet meer [de trap op|naar buiten] zonder hulp, ik [smeek|vraag] het u
+1 . nl eld {F}ik durf het bijna niet te vragen, maar ik [kan|kom] niet meer [de trap op|naar buiten] zonder hulp, ik [smeek|vraag] het u
 1 . nl nn {F}ik [heb|was] [heel|erg] [moe|stress], ik [begrijp niet|weet niet] wat ik moet doen met {ZAAK}, ik heb [kinderen|geen geld]
 1 . nl nn {F}alstublieft mevrouw, [mijn Nederlands niet goed|ik spreek niet goed Nederlands], ik heb {ZAAK} [nodig|echt nodig], help mij alstublieft
-1 . nl young {F}ik [ben|zit] [zo|echt] [gestrest|kapot], ik [moet|wil] {DAG} al [verhuizen|beginnen met werken] en {ZAAK} is er nog steeds niet
+1 . nl young {F}ik [ben|zit] [zo|echt] [gestrest|kapot], ik [moet|wil] [maandag|vrijdag|volgende week] al [verhuizen|beginnen met werken] en {ZAAK} is er nog steeds niet
 1 . nl neu {F}ik heb [wakker gelegen|niet geslapen] van die brief over {BEDRAG}, ik weet echt niet waar ik dat van moet betalen
 1 . nl neu {F}ik voel me [echt|gewoon] [niet serieus genomen|van het kastje naar de muur gestuurd|aan mijn lot overgelaten]{T}
 1 . nl neu {F}ik [heb|had] [gewoon|echt] pech gehad, [mijn auto stond er maar vijf minuten|ik was maar even weg], [kan die boete niet vervallen|moet ik dat nou echt betalen]?
@@ -216,8 +219,8 @@ DATA = r"""
 1 . nl form ik [wil|zou] graag [begrip|wat coulance] [vragen|vragen voor mijn situatie], het is [een zware periode|een moeilijk jaar] voor ons geweest
 1 . nl neu {F}sorry dat ik zo [huil|emotioneel ben], [het|alles] [zit me gewoon tot hier|wordt me te veel] met {ZAAK}
 1 prof nl plat {F}{CURSE}, [wat een gedoe|wat een gezeik|wat een ellende] met {ZAAK}, ik [ben het zat|word er moe van]
-1 prof nl neu {F}{CURSE}, ik [ben|heb] [mijn afvalpas|mijn sleutels|mijn DigiD-code] [alweer kwijt|weer niet bij me]
-1 prof nl young {F}[fuck|shit|kut], [echt|serieus], ik [moet|heb] [morgen|vrijdag] al die [papieren|documenten] nodig{T}
+1 prof nl neu {F}{CURSE}, ik [ben|heb] [mijn afvalpas|mijn sleutels|mijn DigiD-code] [alweer|weer] kwijt
+1 prof nl young {F}[fuck|shit|kut], [echt|serieus], ik heb [morgen|vrijdag] al die [papieren|documenten] nodig{T}
 1 prof be plat {FB}{CURSEB}, [da's|dat is] hier [toch altijd hetzelfde|weer van dattum] met {ZAAKB}, ik [kan|kan er] niet meer
 1 self nl neu {F}ik [ben|was] [zo stom|zo dom|zo'n sukkel] geweest, ik [ben die brief vergeten|heb de termijn gemist|heb het verkeerde formulier gestuurd]
 1 self nl plat {F}{CURSE}, ik [kan mezelf wel voor m'n kop slaan|ben echt een idioot|ben zo'n ezel], ik heb [die betaling|die afspraak] gewoon laten liggen
@@ -239,32 +242,35 @@ DATA = r"""
 1 mm nl neu {F}jij [kan er ook niks aan doen|bent heel aardig], maar ik [weet|zie] [gewoon|echt] geen uitweg meer met {ZAAK}
 1 uje nl eld {F}u bent [zo|heel] [lief|vriendelijk], maar ik [snap|begrijp] het [gewoon|echt] niet meer met {ZAAK}
 1 sarc nl plat {F}[lekker|mooi] [is dat|zo], ik [sta|zit] weer [met lege handen|nergens], [fijn|top] dagje{T}
-1 fl be neu {FB}ik ben het [beu|kotsbeu], ik [kan|kan er] niet meer tegen, [da's|dat is] nu al de derde keer dat ik bel voor {ZAAKB}
+1 fl be neu {FB}ik ben het [beu|kotsbeu], ik kan er niet meer tegen, [da's|dat is] nu al de derde keer dat ik bel voor {ZAAKB}
 1 fl be eld {FB}ik ben [zo|toch zo] [ambetant|in de war] van {ZAAKB}, ik [versta|snap] [er|daar] niks meer van, madam
 1 fl be young {FB}ik heb [echt|serieus] geen goesting meer om [voor|over] {ZAAKB} te bellen, ik [zit|ben] er [kapot|op] van
-1 . be neu {FB}ik [zit|sta] met mijn handen in het haar, ik [moet|heb] {ZAAKB} [tegen morgen|deze week] [nodig|in orde]
+1 . be neu {FB}ik [zit|sta] met mijn handen in het haar, ik moet {ZAAKB} [tegen morgen|deze week] in orde hebben
 1 . be nn {FB}ik [versta niet|begrijp niet] die brief van {ZAAKB}, ik [ben|heb] [stress|veel stress], [help mij|helpt u mij] alstublieft
+
+1 . nl neu [ik snap het niet|ik ben het zat|ik weet het niet meer|wat een ellende|ik ben radeloos|ik ben op]
+1 . nl eld {F}kijk mevrouw, ik ben sinds mijn man is overleden helemaal alleen en ik weet niet hoe dat allemaal moet met {ZAAK}, ik word er echt [gek|verdrietig|zenuwachtig] van
 
 # ============================ level 2: kritiek_jullie ============================
 2 . nl neu {F}jullie [doen ook nooit iets|laten mensen gewoon barsten|hebben echt geen idee wat jullie aanrichten], ik wacht al {DUUR} op {ZAAK}
 2 . nl neu {F}[dit|het] is [toch|echt] [een schande|belachelijk|te gek voor woorden] dat {ZAAK} zo lang duurt{T}
 2 . nl plat {F}wat een [puinhoop|zooitje|bende] is het bij [jullie|de gemeente], [niemand weet wat de ander doet|nooit krijg je een antwoord]
-2 . nl neu {F}waar [betaal ik|betalen wij] eigenlijk belasting voor, als [jullie|de gemeente] niet eens {ZAAK} kunnen regelen?
+2 . nl neu {F}waar [betaal ik|betalen wij] eigenlijk belasting voor, als jullie niet eens {ZAAK} kunnen regelen?
 2 . nl form ik vind het [onacceptabel|onbegrijpelijk|werkelijk ongehoord] dat [uw organisatie|de gemeente] [mijn brief|mijn bezwaar] [niet heeft beantwoord|zomaar heeft laten liggen]
-2 . nl neu {F}[jullie regels|dat beleid van jullie|die regeltjes] [slaan nergens op|zijn gewoon krom|zijn niet uit te leggen]{T}
+2 . nl neu {F}[jullie regels|die regeltjes van jullie|die regeltjes] [slaan nergens op|zijn gewoon krom|zijn niet uit te leggen]{T}
 2 . nl neu {F}waarom [moet ik|moeten wij] [elke keer|steeds weer] [alles opnieuw aanleveren|een ander formulier invullen], [jullie hebben het toch al|staat het niet gewoon in jullie systeem]?
 2 . nl plat {F}[kutgemeente|klotegemeente|rotgemeente] met [jullie|die] [regeltjes|bureaucratie|formuliertjes]{T}
 2 . nl neu {F}[vorige keer|de vorige keer|{DAG}] [zei|beloofde] [een collega van jullie|iemand van jullie] [dat ik teruggebeld zou worden|dat het geregeld was], en er is [niks|helemaal niks] gebeurd
 2 . nl eld {F}[vroeger|in mijn tijd] kon je [gewoon|nog] [even langs bij het loket|met iemand praten], nu [moet alles via de computer|krijg je alleen nog een bandje], dat is toch [geen doen|niet normaal]
 2 . nl young {F}[serieus|echt], [jullie systeem|die website van jullie|jullie app] [werkt voor geen meter|ligt alweer plat|is echt niet te doen]{T}
 2 . nl nn {F}[waarom|hoe kan] [gemeente|jullie] [altijd|steeds] [nee zeggen|andere papieren vragen]? [dit is niet eerlijk|dit is niet goed], ik [heb alles gedaan|doe alles goed]
-2 . nl neu {F}[u|jullie] [verschuilen|verschuilt] [zich|jullie] [achter de regels|achter het systeem], dat is [toch|gewoon] [makkelijk|laf]
+2 . nl neu {F}[jullie verschuilen jullie|u verschuilt zich] [achter de regels|achter het systeem], dat is [toch|gewoon] [makkelijk|laf]
 2 . nl neu {F}[hoe is het mogelijk|hoe kan het nou] dat [de ene afdeling|jullie ene afdeling] [niet weet wat de andere doet|iets anders zegt dan de andere]?
 2 . nl form ik wil [graag|nu] [de naam|de gegevens] van [uw leidinggevende|de verantwoordelijke ambtenaar], want [dit|deze gang van zaken] [is niet in orde|kan zo niet]
 2 . nl neu {F}[de wethouder|de gemeenteraad|het college] [moet zich schamen|zou zich moeten schamen] voor [dit beleid|hoe jullie met mensen omgaan]
 2 . nl plat {F}jullie [zitten daar lekker warm|hebben makkelijk praten] [achter jullie bureau|met jullie vaste salaris], en wij [mogen|kunnen] het [uitzoeken|betalen]
 2 leg nl neu {F}ik ga een klacht indienen [over|tegen] [deze behandeling|de manier waarop dit gaat|de afhandeling van {ZAAK}]{T}
-2 leg nl form ik [maak|ga] [bezwaar|formeel bezwaar] [maken |]tegen [dit besluit|de aanslag|de beschikking over {ZAAK}], [dat weet u|u hoort nog van mij]
+2 leg nl form ik [maak bezwaar|maak formeel bezwaar|teken bezwaar aan|ga bezwaar maken] tegen [dit besluit|de aanslag|de beschikking over {ZAAK}], [dat weet u|u hoort nog van mij]
 2 leg nl neu {F}ik stap naar [de Nationale ombudsman|de ombudsman|de rechter|de bestuursrechter], [dan zien we wel wie er gelijk heeft|reken daar maar op]
 2 leg nl neu {F}mijn advocaat [gaat|zal] [hier|dit] [werk van maken|naar kijken], [let maar op|wacht maar af]
 2 leg nl plat {F}ik ga naar [de krant|RTL Nieuws|Omroep Brabant|het Parool|Radar|Opgelicht], dan [zul je het merken|weet iedereen hoe jullie werken|komen jullie lekker op tv]
@@ -272,23 +278,26 @@ DATA = r"""
 2 leg nl neu {F}ik [ga|zal] [een raadslid|de fractie van de SP|een gemeenteraadslid|de wethouder] [mailen|inschakelen] over hoe jullie {ZAAK} [aanpakken|afhandelen]
 2 leg nl form u kunt ervan uitgaan dat ik [juridische stappen|een WOB-verzoek|een handhavingsverzoek] [ga zetten|ga indienen|zal overwegen]
 2 leg nl young {F}ik [zet|post] dit [verhaal|hele verhaal] op [Facebook|Twitter|TikTok|de buurtapp], dan [zien mensen|weet iedereen] hoe jullie met [burgers|mensen] omgaan
-2 leg be neu {FB}ik ga [naar de ombudsman|een klacht indienen|naar de schepen|naar de burgemeester] [voor|over] {ZAAKB}, [da's|dat is] [zeker|ne zekerheid]{TB}
-2 leg nl neu {F}als dit [niet|vandaag niet] [opgelost wordt|geregeld wordt], dan [zal je het merken|gaat het hogerop|merken jullie het], ik [stap naar|schakel] [de ombudsman|een advocaat] [in|]
+2 leg be neu {FB}ik ga [naar de ombudsman|een klacht indienen|naar de schepen|naar de burgemeester] [voor|over] {ZAAKB}, [da's zeker|reken daar maar op|dat beloof ik u]{TB}
+2 leg nl neu {F}als dit [niet|vandaag niet] [opgelost wordt|geregeld wordt], dan [zal je het merken|gaat het hogerop|merken jullie het], ik [stap naar de ombudsman|schakel een advocaat in|ga naar de rechter]
 2 neg nl neu {F}ik bedreig [niemand|u niet] [hoor|he], ik zeg alleen dat ik [een klacht indien|naar de ombudsman ga|een advocaat neem]
 2 sarc nl neu {F}[goh|nou|jee], {DUUR} voor {ZAAK}, [knap hoor|lekker snel weer|wat een service], [echt|ontzettend] [top geregeld|efficiënt]{T}
 2 sarc nl plat {F}[ja ja|ja hoor], [jullie bellen me zeker terug|dat komt vast goed], [net als de vorige drie keer|zoals altijd]{T}
 2 sarc nl young {F}[wow|lol], [jullie zijn echt snel zeg|top service weer], [pas|slechts] {DUUR} wachten op {ZAAK}
 2 sarc be neu {FB}[schitterend|prachtig] [werk|geregeld] [hoor|he], {DUUR} op {ZAAKB} wachten, [proficiat aan de stad|bravo aan de gemeente]
-2 mm nl neu {F}jij [kan|kunt] er [niks|ook niks] aan doen, maar [jullie regels|het beleid van de gemeente] [zijn|is] [gewoon belachelijk|echt absurd]
-2 mm nl neu {F}[weet je|snap je] [wat|hoe] het is? [jullie|de gemeente] [luisteren|luistert] [gewoon|nooit] [niet|] naar [burgers|mensen] [zoals ik|zoals wij]
+2 mm nl neu {F}jij [kan|kunt] er [niks|ook niks] aan doen, maar [jullie regels zijn|het beleid van de gemeente is] [gewoon belachelijk|echt absurd]
+2 mm nl neu {F}[weet je|snap je] hoe het is? jullie luisteren [gewoon niet|nooit|never nooit] naar [burgers|mensen] [zoals ik|zoals wij]
 2 uje nl neu {F}je wordt hier [echt|gewoon] van het kastje naar de muur gestuurd, [zo|dat] [werkt|gaat] het [toch niet|niet] bij [een gemeente|een overheid]
-2 uje nl form u [werkt|werkt toch] voor de gemeente, dan [bent|bent u] [u|] [toch|gewoon] [medeverantwoordelijk|aanspreekbaar] voor [dit beleid|wat hier misgaat]
-2 uje nl neu {F}[je|jij] [betaalt|zit] je [blauw|scheel] aan [belasting|gemeentelijke heffingen] en je krijgt [er|] [niks|helemaal niks] voor terug
+2 uje nl form u [werkt|werkt toch] voor de gemeente, dan bent u [toch|gewoon] [medeverantwoordelijk|aanspreekbaar] voor [dit beleid|wat hier misgaat]
+2 uje nl neu {F}je betaalt je [blauw|scheel|rot] aan [belasting|gemeentelijke heffingen] en je krijgt [er|] [niks|helemaal niks] voor terug
 2 prof nl plat {F}[godverdomme|verdomme|tering], [wat een|hoe krijg je zo'n] [bureaucratie|kutsysteem] [bij jullie|bij de gemeente]{T}
 2 fl be neu {FB}[da's|dat is] [toch|allemaal] zever, die [regels|reglementen] van [de stad|jullie], [da's|dat is] [nergens voor nodig|zot]
-2 fl be plat {FB}[ge|gij] [laat|laten] de mensen hier [gewoon|maar] [in de kou staan|barsten], [de stad|jullie] [is|zijn] [ne|een] [schande|miserie]{TB}
-2 fl be neu {FB}[jullie|de stad] [zitten|zit] [daar|hier] [maar|allemaal] te [zeveren|palaveren] over [reglementen|procedures], [ondertussen|en ondertussen] [wacht ik|zit ik] al {DUUR}
-2 . nl neu {F}ik heb [al|nu al] [vijf|zes|acht] [keer|mails] gestuurd en [nooit|niet één keer] een [reactie|antwoord] [gehad|gekregen] van [jullie|de gemeente]
+2 fl be plat {FB}[ge|gij] laat de mensen hier [gewoon|maar] [in de kou staan|barsten], [de stad is|jullie zijn] [een schande|ne miserie]{TB}
+2 fl be neu {FB}[jullie zitten|ze zitten] [daar|hier] [maar|allemaal] te [zeveren|palaveren] over [reglementen|procedures], [ondertussen|en ondertussen] [wacht ik|zit ik] al {DUUR}
+2 . nl neu {F}ik heb [al|nu al] [vijf|zes|acht] [keer gemaild|mails gestuurd|brieven gestuurd] en [nooit|niet één keer] een [reactie|antwoord] [gehad|gekregen] van [jullie|de gemeente]
+
+2 . nl neu [wat een schande|echt belachelijk|typisch gemeente|bureaucratie weer|wat een bende]
+2 . nl neu {F}ik heb nou al {DUUR} geleden alles ingestuurd, ik heb drie keer gebeld, iedere keer krijg ik een ander verhaal en niemand van jullie neemt verantwoordelijkheid, dat is toch geen manier om met mensen om te gaan
 
 # ============================ level 3: agressie_jij ============================
 3 . nl plat {F}je bent [echt|gewoon] een [vuile |stomme |]{INS}{T}
@@ -296,23 +305,23 @@ DATA = r"""
 3 . nl plat {F}[rot op|krijg de tering|krijg de kanker|kus mijn reet|val dood], [jij|] [met je|met die] [domme|stomme] [vragen|formuliertjes|praatjes]
 3 . nl neu {F}[ben jij nou|ben je nou] [echt zo dom|zo stom|achterlijk] of doe je [maar alsof|dat expres]?
 3 . nl young {F}[bro|man|joh], [jij snapt er echt niks van|jij bent echt dom|met jou valt niet te praten], [geef me iemand anders|ik wil je chef]{T}
-3 . nl plat {F}heb [jij|je] [wel een|überhaupt een] [diploma|opleiding|hersens]? [je|jij] [kan|kunt] [nog geen|niet eens een] [formulier lezen|pasje opsturen]
+3 . nl plat {F}heb [jij|je] [wel een|überhaupt een] [diploma|opleiding|hersencel]? [je|jij] [kan|kunt] [nog geen|niet eens een] [formulier lezen|pasje opsturen]
 3 . nl neu {F}[ze hebben|ze hebben zeker] [de domste|de stomste] [van het stel|van de klas|van de afdeling] [aan de telefoon gezet|op mij afgestuurd] zeker{T}
 3 . nl plat {F}[wat ben jij|jij bent] [een|ook een] [zielig|triest|treurig] [mens|figuur|mannetje|wijf], [zit je daar|zeker] [de hele dag|alleen maar] te [niksen|lummelen]
 3 . nl plat {F}[luister|hoor] [eens|], [jij|je] [gaat|moet] [nu|gewoon] [doen wat ik zeg|mijn aanvraag goedkeuren], [stomme|vuile] {INS}
-3 . nl neu {F}[praat|doe] [niet|niet zo] [zo|] [bijdehand|arrogant|neerbuigend] tegen mij, [jij|] [verwaande|arrogante] {INS}
-3 . nl young {F}[lol|haha], [jij|je] [klinkt|praat] als een [robot|kleuter|bandje], [wie heeft jou|hoe heb jij] [aangenomen|die baan gekregen]?
+3 . nl neu {F}[praat|doe] niet zo [bijdehand|arrogant|neerbuigend] tegen mij, [jij|] [verwaande|arrogante] {INS}
+3 . nl young {F}[lol|haha], [jij|je] [klinkt|praat] als een [robot|kleuter|bandje], [wie heeft jou aangenomen|hoe heb jij die baan gekregen]?
 3 . nl neu {F}[je|jij] [zit|staat] [mij|me] [gewoon|lekker] [uit te lachen|te sarren|te pesten], [denk je dat ik gek ben|vind je dat leuk]?
-3 . nl plat {F}[godverdomme|kut|tering], [jij|je] bent [echt|ook echt] [de grootste|de allergrootste] {INS} [die ik ooit|van de hele gemeente] [heb gesproken|]
+3 . nl plat {F}[godverdomme|kut|tering], [jij|je] bent [echt|ook echt] [de grootste|de allergrootste] {INS} [die ik ooit heb gesproken|van de hele gemeente|van heel {GEM}]
 3 . nl nn {F}[jij|je] [bent|is] [dom|stom|niet slim], [jij|] [weet|snapt] niks, [jij|je] [geeft|moet geven] mij [andere persoon|iemand anders]
-3 . nl neu {F}ik [laat mij|ga mij] niet [afschepen|afpoeieren] door [zo'n|een] [stom|onnozel] [telefoonmeisje|baliejongetje|loketklerkje] als jij
+3 . nl neu {F}ik laat [mij|me] niet [afschepen|afpoeieren] door [zo'n|een] [stom|onnozel] [telefoonmeisje|baliejongetje|loketklerkje] als jij
 3 . nl plat {F}[zeikerd|mierenneuker|regelneef] [dat je bent|die je bent], [ga toch|ga] [iets nuttigs doen|een echte baan zoeken]{T}
 3 mm nl plat {F}jullie zijn [allemaal|stuk voor stuk|echt allemaal] {INSP}{T}
 3 mm nl plat {F}[stelletje|stel|bende] {INSP} [zijn jullie|daar bij de gemeente|op dat stadhuis]
 3 mm nl neu {F}jullie [ambtenaren|mensen van de gemeente] [zijn|blijven] [gewoon|allemaal] [achterlijke|hersenloze|domme] {INSP}, [jij|en jij] [ook|voorop]
-3 mm nl young {F}[jullie|die hele afdeling] [zijn|is] [echt|gewoon] [een stel|een zooi] {INSP}, [serieus|echt waar]
-3 mm nl plat {F}[ik|] [hoop dat jullie|laat iedereen daar] [allemaal|maar] [de tering|de kanker|de pest] [krijgen|krijgt], {INSP}
-3 uje nl form u bent [werkelijk|echt|een] [een|] [ontzettende|enorme|ongelofelijke] {INS}, [mevrouw|meneer]
+3 mm nl young {F}[jullie zijn|die hele afdeling is] [echt|gewoon] [een stel|een zooi] {INSP}, [serieus|echt waar]
+3 mm nl plat {F}ik hoop dat jullie [allemaal|stuk voor stuk] [de tering|de kanker|de pest] krijgen, {INSP}
+3 uje nl form u bent [werkelijk|echt|] een [ontzettende|enorme|ongelofelijke] {INS}, [mevrouw|meneer]
 3 uje nl eld {F}[mevrouw|meneer], u bent [een|werkelijk een] [domme|brutale|onbeschofte] [gans|snotaap|idioot], [dat zeg ik u|dat mag u best weten]
 3 uje nl form [met alle respect|met alle respect, mevrouw], maar u bent [te dom|te stom|niet in staat] om [een simpel formulier te lezen|dit te begrijpen]
 3 uje nl neu {F}[kunt u|kan u] [nou eens|misschien] [uw bek|uw kop|uw mond] houden, [stomme|domme] {INS}
@@ -320,67 +329,71 @@ DATA = r"""
 3 sarc nl plat {F}[applausje|een applausje|bravo] voor [jou|jou hoor], [de slimste|de snelste|het grootste genie] van [de gemeente|heel {GEM}]{T}
 3 sarc nl young {F}[oh wow|omg], [jij|je] [bent|bent echt] zo [behulpzaam|geweldig] [hoor|zeg], [not|NOT], [echt|] een [waardeloos|nutteloos] [mens|figuur]
 3 prof nl plat {F}{CURSE} [man|joh], [jij|je] bent [echt|zo] [kut|knetter|] [irritant|dom|achterlijk]{T}
-3 neg nl neu {F}ik [zeg niet|wil niet zeggen] dat [je|jij] [dom|stom] bent, maar [je|jij] [gedraagt|doet] [je|] als een [complete|echte] {INS}
+3 neg nl neu {F}ik [zeg niet|wil niet zeggen] dat [je|jij] [dom|stom] bent, maar [je gedraagt je|jij gedraagt je|je doet] als een [complete|echte] {INS}
 3 rep nl plat {F}[mijn vrouw|mijn buurman|iedereen] [zegt|zei] [al|ook al] dat jullie [idioten|sukkels] zijn, en [jij|jij bent] [het levende bewijs|de grootste]
 3 fl be plat {FB}kust mijn kloten, [gij|ge] [stomme|vuile] {INSB}{TB}
-3 fl be plat {FB}[ge|gij] [zit|zijt] hier [weer|alleen maar] te zeveren, [gij|] {INSB}, [zwijg|zwijgt] [toch|nu] [eens|]
+3 fl be plat {FB}[ge|gij] zit hier [weer|alleen maar] te zeveren, [gij|] {INSB}, [zwijg|zwijgt] [toch|nu] [eens|]
 3 fl be neu {FB}[ge|gij] zijt [echt|toch] [ne|een] {INSB}, [ge|gij] [verstaat|snapt] [er|] [niks|nikske] van{TB}
 3 fl be young {FB}[manneke|meiske], [gij|ge] [zijt|bent] [echt|serieus] [dom|onnozel] [gelijk|als] [het achterste van een varken|een deur], [seg|zeg]
-3 . be plat {FB}[zwijg|hou] [gij|je] [maar|] [u|uwe] [bakkes|smoel], [stomme|vuile] {INSB}
+3 . be plat {FB}[houd|hou] [gij|] [maar|] [uwe|u] [bakkes|smoel], [stomme|vuile] {INSB}
 3 . nl plat {F}[ga|jij gaat] [lekker|maar] [in je|op je] [hok|kantoortje] [zitten|zitten zeiken], [trut|eikel|kneus|lul]{T}
 3 . nl neu {F}[jij|je] [bent|bent echt] [de reden|het probleem] dat [dit land|deze gemeente] [naar de knoppen gaat|zo'n puinhoop is], [sukkel|idioot]
 3 . nl plat {F}[en nou|nou] [ga je|ga jij] [me|mij] [verdomme|godverdomme|gewoon] [helpen|doorverbinden], [of ben je|ben je] [doof|debiel|achterlijk]?
 
+3 . nl plat [rot op|hou je bek|kop dicht|flikker op|bek houden] {INS}
+
 # ============================ level 4: dreiging ============================
-4 . nl plat {F}ik [weet|vind] [je|jou] [wel|heus wel] [te vinden|te staan], {WANNEER} [sta ik|ben ik] {PLEK}{T}
+4 . nl plat {F}ik [weet je|weet jou] [wel|heus wel] te vinden, {WANNEER} sta ik {PLEK}{T}
 4 . nl plat {F}als ik [jou|je] {WANNEER} [tegenkom|zie|tegen het lijf loop], [sla ik je|trap ik je|breek ik je] [verrot|in elkaar|je nek]
 4 . nl plat {F}[ik kom|ik sta] {WANNEER} {PLEK} met {WAPEN}, [reken daar maar op|let maar op|dan zullen we eens zien]
 4 . nl neu {F}[je|jij] [zult|gaat] [het|het nog] [merken|bezuren|voelen], ik [weet|ken] [jouw|je] [gezicht|auto], [wacht maar|pas maar op]
 4 . nl plat {F}ik [maak|sla] [je|jou] [kapot|dood|helemaal kapot], [vuile|stomme|] {INS}{T}
 4 . nl plat {F}[ik|wij] [steek|steken] [het|dat] [gemeentehuis|stadskantoor|hele kantoor] in de fik, [let maar op|reken maar|en dan zien we wel]
 4 . nl neu {F}[er gaan|er zullen] [klappen vallen|doden vallen|ongelukken gebeuren] als {ZAAK} [niet vandaag geregeld is|niet doorgaat]{T}
-4 . nl plat {F}[zorg|zorg maar] dat [die|het] [uitkering|geld] [er|] {WANNEER} [is|staat], anders [gebeuren er|komen er] [ongelukken|rare dingen]
+4 . nl plat {F}[zorg|zorg maar] dat [die uitkering|dat geld] er [vandaag|morgen|vrijdag] [is|staat], anders [gebeuren er ongelukken|komen er ongelukken|gebeuren er rare dingen]
 4 . nl neu {F}[pas maar op|kijk maar goed uit] [als|wanneer] [je|jij] {WANNEER} [naar huis|naar je auto] [loopt|gaat], [je weet nooit wie er staat|ik ken mensen]
 4 . nl plat {F}[ik heb|ik ken] [vrienden|jongens|mensen] die [voor minder|voor een paar tientjes] [iemand in elkaar slaan|langskomen], [begrijp je|snap je] [wel|]?
 4 . nl nn {F}ik [kom|ga komen] [naar|bij] [gemeente|stadhuis] en [ik sla|ik maak] [jou|iedereen] [kapot|dood], [jij|] [snapt|begrijpt]?
-4 . nl neu {F}[die|de] [ambtenaar|medewerker|wethouder] die [dit|mijn aanvraag] [heeft afgewezen|heeft getekend], [die|die gaat] [krijgt|eraan], [geloof me maar|dat beloof ik]
+4 . nl neu {F}[die|de] [ambtenaar|medewerker|wethouder] die [dit|mijn aanvraag] [heeft afgewezen|heeft getekend], [die gaat eraan|die krijgt het nog wel|die is nog niet van mij af], [geloof me maar|dat beloof ik]
 4 mm nl plat {F}[er gaat|er komt] [straks|binnenkort] [een steen|een molotov|een brandbom] door [de ruit|het raam] van [het stadskantoor|jullie kantoor]{T}
-4 mm nl neu {F}[iemand|een van jullie] [gaat|zal] [hier|hiervoor] [boeten|voor boeten|voor betalen], [met zijn leven|en niet met geld]
-4 mm nl plat {F}[ik|] [hoop|weet zeker] dat [die|jullie] [auto's|fietsen|ramen] [het|] [morgen|vannacht] [nog|] [heel zijn|heel] [hoor|], [zou zonde zijn|zou jammer zijn]{T}
+4 mm nl neu {F}[iemand|een van jullie] [gaat|zal] hiervoor [boeten|betalen], [met zijn leven|en niet met geld|dat zweer ik]
+4 mm nl plat {F}ik hoop [maar|] dat [jullie|die] [auto's|ramen|fietsen] [morgen|vannacht] nog heel zijn, [zou zonde zijn|zou jammer zijn] als er iets mee gebeurt{T}
 4 mm nl neu {F}[jullie|de hele afdeling] [krijgen|krijgt] [bezoek|een bezoekje] [van mij|van mijn neven], en [niet voor de gezelligheid|niet om koffie te drinken]
 4 dox nl neu {F}ik [weet|heb al uitgezocht] waar [je|jij] [woont|werkt|je kinderen op school zitten], [{NAAM}|mevrouw|meneer]{T}
 4 dox nl young {F}ik zet [je|jouw] [naam en foto|naam en adres|gezicht] [online|op Facebook|op TikTok|in de buurtapp], [kijken wat er dan gebeurt|dan weet iedereen wie je bent]
-4 dox nl plat {F}[{NAAM}|jij] he? [ik|] [zoek|vind] [je|jou] [wel op|op Facebook|op LinkedIn], [ik weet|en dan weet ik] [waar je woont|in welke straat je woont]
+4 dox nl plat {F}[{NAAM}|jij] he? ik [zoek je wel op|vind je wel op Facebook|zoek je op via LinkedIn], en dan weet ik [waar je woont|in welke straat je woont]
 4 dox nl neu {F}[ik heb|ik heb hier] [je|jouw] [adres|kenteken|foto] [al|gewoon], [wil je dat ik het voorlees|zal ik het even noemen]?
 4 dox be neu {FB}ik weet [waar|in welke straat] [ge|gij] woont, [madam|menier|{NAAM}], [ge gaat|gij gaat] [nog|] [van mij horen|het zien]{TB}
 4 sex nl plat {F}[lekker|geil] [stemmetje|stemmetje heb jij], [wat heb je aan|wat draag je nu|zit je alleen]{T}
-4 sex nl plat {F}[kom|kom jij] [maar|] [eens|] [bij mij langs|naar mijn huis], dan [laat ik je|zal ik je] [eens|] [wat laten zien|leren wat een echte man is]
+4 sex nl plat {F}[kom|kom jij] [maar|] [eens|] [bij mij langs|naar mijn huis], dan [laat ik je eens wat zien|zal ik je eens leren wat een echte man is]
 4 sex nl neu {F}[ik wil|ik zou] [je|jou] [wel eens|graag] [zien|ontmoeten] [zonder kleren|in bed], [{NAAM}|schatje|popje]{T}
-4 sex nl young {F}[hey|hoi] [schatje|lieverd], [stuur|stuur eens] [een foto|een pikante foto] [van jezelf|van je], dan [ben ik|wordt ik] [rustig|lief]
+4 sex nl young {F}[hey|hoi] [schatje|lieverd], [stuur|stuur eens] [een foto|een pikante foto] [van jezelf|van je], dan [ben ik|word ik] [rustig|lief]
 4 sex be plat {FB}[ge|gij] [hebt|hebt toch] [zo'n|ne] [geil|lekker] [stemmeke|stem], [ik kom|ik zou] [u|ou] [wel eens|graag] [bezoeken|pakken]{TB}
 4 harm nl neu {F}als ik {ZAAK} niet krijg, [spring ik van de flat|maak ik er een eind aan|zie ik het niet meer zitten, dan stop ik ermee]
-4 harm nl neu {F}[ik|] [heb|heb hier] [pillen|een touw|een mes] [liggen|klaarliggen], [ik|] [hoef|wil] [niet meer|niet meer verder]{T}
-4 harm nl eld {F}[dan|ach], [ik|] [maak er maar een eind aan|loop ik de vaart in|neem ik al mijn pillen in], [dan|] [zijn jullie|is iedereen] van mij af
-4 harm nl nn {F}[ik|ik ga] [dood|mezelf dood maken] als [gemeente|jullie] [niet helpen|geen geld geven], [echt|serieus]
-4 harm be neu {FB}[ik|] [ga|zal] [mezelf|mij] [iets aandoen|van kant maken] als [ge|gij|de stad] [niks|nikske] [doet|doe], [ik meen het|ik zweer het]{TB}
-4 harm nl young {F}[echt|serieus], [als dit niet lukt|als {ZAAK} niet doorgaat], [ik|] [spring voor de trein|ben ik er niet meer]{T}
+4 harm nl neu {F}ik [heb|heb hier] [pillen|een touw|een mes] [liggen|klaarliggen], ik [hoef|wil] niet meer [verder|]{T}
+4 harm nl eld {F}[ach|och], [ik maak er maar een eind aan|dan loop ik de vaart maar in|dan neem ik al mijn pillen in], [dan zijn jullie|dan is iedereen] van mij af
+4 harm nl nn {F}[ik ga dood|ik maak mezelf dood] als [gemeente|jullie] [niet helpen|geen geld geven], [echt|serieus]
+4 harm be neu {FB}ik [ga|zal] [mezelf iets aandoen|mij van kant maken] als [ge|gij|de stad] [niks|nikske] doet, [ik meen het|ik zweer het]{TB}
+4 harm nl young {F}[echt|serieus], [als dit niet lukt|als {ZAAK} niet doorgaat], [dan spring ik voor de trein|dan ben ik er niet meer]{T}
 4 neg nl neu {F}ik [zeg niet|zeg heus niet] dat ik [je|jou] [iets aandoe|iets ga doen], maar ik weet [waar je woont|waar je auto staat]{T}
-4 neg nl plat {F}[het is geen|dit is geen] [dreigement|bedreiging], [maar|gewoon] [je|jij] [ziet|krijgt] [mij|me] {WANNEER} [wel|] {PLEK}{T}
+4 neg nl plat {F}[het is geen|dit is geen] [dreigement|bedreiging], [maar|gewoon] [je|jij] [ziet|treft] [mij|me] {WANNEER} [wel|] {PLEK}{T}
 4 sarc nl neu {F}[zou|het zou] [toch|echt] [zonde|jammer] zijn als [je|jouw] [auto|fiets] {WANNEER} [krassen|lekke banden] [heeft|krijgt] he
-4 sarc nl plat {F}[fijne|fijn] [avond|weekend] [nog|], [{NAAM}|mevrouw], [en|] [kijk|kijk maar] [goed|] [achterom|uit] [als je naar huis loopt|bij je voordeur]
-4 uje nl form [ik|] [raad u aan|adviseer u] [goed|] [op te passen|achterom te kijken] [als u|wanneer u] {WANNEER} [het kantoor verlaat|naar huis gaat], [mevrouw|meneer]
+4 sarc nl plat {F}[fijne avond nog|fijn weekend], [{NAAM}|mevrouw|meneer], en kijk [maar|] goed [achterom als je naar huis loopt|uit bij je voordeur]
+4 uje nl form ik [raad u aan|adviseer u] [goed|] [op te passen|achterom te kijken] [als u|wanneer u] [vanavond|straks|morgen] [het kantoor verlaat|naar huis gaat], [mevrouw|meneer]
 4 uje nl form u [zult|gaat] [dit|het] [persoonlijk|zelf] [bezuren|voelen], [mevrouw|meneer], [ik weet|ik ken] uw [naam|gezicht], [daar kunt u op rekenen|ik meen het]
 4 fl be plat {FB}ik [ga|kom] [u|ou] [ne keer|eens] [goed|] op uwe [bakkes|smoel] [slaan|kloppen], [gij|] {INSB}{TB}
 4 fl be plat {FB}[ge|gij] [moogt|moet] [oppassen|opletten] [wanneer|als] ge [buitenkomt|naar huis gaat], [ik sta|wij staan] [u|ou] op te wachten{TB}
-4 . be neu {FB}[ik|] [steek|ga] [het|dat] [stadhuis|OCMW] [in brand|in de fik steken], [reken|tel] [daar|erop] [maar op|]
-4 rep nl plat {F}[mijn broer|mijn neef] [zei al|zegt] [dat hij je wel even komt opzoeken|dat hij jou wel weet te vinden], en [ik|] [ga|hou] [hem|hem echt] [niet tegenhouden|niet tegen]
-4 . nl neu {F}[je|jij] [hebt|hebt wel] [kinderen|een gezin] [toch|he]? [zou|het zou] [jammer|zonde] zijn als [die|hen] [iets overkomt|iets gebeurt]
+4 . be neu {FB}[ik steek|wij steken] [het|dat] [stadhuis|OCMW|gemeentehuis] in [brand|de fik], [reken daar maar op|tel daar maar op|ge gaat het zien]
+4 rep nl plat {F}[mijn broer|mijn neef] [zei al|zegt] [dat hij je wel even komt opzoeken|dat hij jou wel weet te vinden], en ik [ga hem echt niet tegenhouden|hou hem niet tegen]
+4 . nl neu {F}[je|jij] [hebt|hebt wel] [kinderen|een gezin] [toch|he]? [zou|het zou] [jammer|zonde] zijn als [die iets overkomt|hun iets gebeurt]
+
+4 . nl plat [ik maak je af|jij bent dood|ik pak je|ik vermoord je|ik sla je dood]
 
 # ============================ agent: erkennen_emotie ============================
 E . nl form ik hoor dat u [erg|heel erg|echt] [boos|van streek|teleurgesteld|geïrriteerd] bent[| over {ATOPIC}]
 E . nl form ik begrijp dat [dit|het] [heel|erg|ontzettend] [vervelend|frustrerend|naar] voor u is[| met {ATOPIC}]
 E . nl form vertelt u [maar|gerust] [rustig|even] [wat er aan de hand is|wat er is gebeurd], [ik luister|ik hoor het graag]
-E . nl neu [dat|dat snap ik,] [kan ik me voorstellen|snap ik heel goed|zou ik ook lastig vinden], [u wacht al lang|u heeft al vaker gebeld]
+E . nl neu [dat kan ik me voorstellen|dat snap ik heel goed|dat zou ik ook lastig vinden], [u wacht al lang|u heeft al vaker gebeld]
 E . nl form [ik merk|ik hoor] dat u [zich zorgen maakt|het zwaar heeft|er helemaal klaar mee bent], [dat begrijp ik|dat is ook logisch]
 E . nl form [neemt u|neem] [rustig|gerust] de tijd, [ik ben er|ik blijf aan de lijn], [vertelt u maar|zegt u het maar]
 E . nl neu [wat vervelend|wat naar|wat een gedoe] dat u [zo lang|al {DUUR}] [heeft moeten wachten|niks heeft gehoord]
@@ -394,80 +407,80 @@ E . nl form [dank u|dank u wel] dat u [dit|het] [met mij deelt|zo eerlijk vertel
 E . nl form [u mag|u mag best] [boos zijn|uw frustratie kwijt], [ik luister naar u|ik hoor u aan]
 E . be form ik [versta|begrijp] [dat|heel goed dat] [u|ge] [kwaad|ongerust|ontgoocheld] [bent|zijt][| over {ATOPIC}]
 E . nl eld [ach|och] mevrouw, [dat is|dat klinkt] [ook niet makkelijk|ook zwaar] [op uw leeftijd|zo alleen], [vertelt u maar rustig|ik heb alle tijd]
-E mm nl form [ik hoor|ik merk] [dat u|hoe] [ontzettend|heel] [kwaad|boos] [bent|u bent] op [de gemeente|ons|jullie afdeling], [dat begrijp ik|dat mag]
+E mm nl form ik [hoor|merk] dat u [ontzettend|heel] [kwaad|boos] bent op [de gemeente|ons|onze afdeling], [dat begrijp ik|dat mag]
 
 # ============================ agent: uitleggen ============================
-U . nl form [de reden is|dat komt omdat] [dat|] we [eerst|altijd] [uw inkomen|uw gegevens|de stukken] moeten [controleren|nakijken][, daarom duurt {ATOPIC} wat langer|]
+U . nl form [de reden is dat|dat komt omdat] we [eerst|altijd] [uw inkomen|uw gegevens|de stukken] moeten [controleren|nakijken][, daarom duurt {ATOPIC} wat langer|]
 U . nl form [de wet|de Participatiewet|de Wmo|de verordening] schrijft voor dat [we|wij] [eerst een onderzoek doen|een keukentafelgesprek voeren|de aanvraag binnen acht weken beoordelen]
 U . nl form [wij|we] [werken|werken hier] [zo|op deze manier] [omdat|zodat] [iedereen|elke aanvraag] [op dezelfde manier|gelijk] [behandeld wordt|beoordeeld wordt]
-U . nl neu [het|dat] [zit zo|werkt zo]: [de aanslag|de WOZ-waarde|de parkeervergunning] [wordt|is] [berekend|bepaald] [op basis van|naar] [de waarde op 1 januari|het aantal auto's op het adres|de gegevens uit de BRP]
+U . nl neu [het|dat] [zit zo|werkt zo]: [de WOZ-waarde wordt bepaald naar de waarde op 1 januari|de prijs van de parkeervergunning hangt af van het aantal auto's op het adres|de afvalstoffenheffing wordt berekend op basis van de gegevens uit de BRP]
 U . nl form [voor|bij] [een paspoort|een ID-kaart|een rijbewijs] moet u [persoonlijk|zelf] [langskomen|verschijnen] [vanwege|in verband met] [de vingerafdrukken|de identiteitscontrole]
 U . nl form [omdat|aangezien] [de betaling|uw formulier|de bewijsstukken] [te laat|niet volledig] [binnen was|binnenkwam], [is|werd] {ATOPIC} [automatisch|] [stopgezet|aangehouden]
-U . nl form [de boete|de naheffing] [is|wordt] [opgelegd|uitgeschreven] door [een handhaver|de parkeercontrole] [op straat|ter plaatse], [wij|ik] kunnen [die|deze] [hier|aan de telefoon] niet [intrekken|wijzigen]
-U . nl neu [we|wij] [hebben|zitten met] [een grote achterstand|veel aanvragen|een wachtlijst] [door|vanwege] [de drukte|personeelstekort|de nieuwe regels], [daarom|vandaar dat] het [langer duurt|nu {DUUR} duurt]
-U . nl form [het|de] [grofvuil|ophaalroute] [wordt|gaat] [per wijk|volgens een vast schema] [opgehaald|ingepland], [daardoor|zodoende] [kan|lukt] het niet [eerder|op een andere dag]
-U . nl form [ik moet|wij moeten] [uw identiteit|wie u bent] [eerst|even] [vaststellen|controleren], [dat is|dat doen we] [vanwege de privacy|om uw gegevens te beschermen]
+U . nl form [de boete|de naheffing] [is|wordt] [opgelegd|uitgeschreven] door [een handhaver|de parkeercontrole] [op straat|ter plaatse], wij kunnen [die|deze] [hier|aan de telefoon] niet [intrekken|wijzigen]
+U . nl neu [we|wij] [hebben|zitten met] [een grote achterstand|veel aanvragen|een wachtlijst] [door|vanwege] [de drukte|personeelstekort|de nieuwe regels], [vandaar dat het langer duurt|daarom duurt het nu {DUUR}]
+U . nl form [het grofvuil wordt per wijk opgehaald|de ophaalroute ligt per wijk vast|we rijden volgens een vast schema], [daardoor|zodoende] [kan|lukt] het niet [eerder|op een andere dag]
+U . nl form [ik moet|wij moeten] [eerst|even] uw identiteit [vaststellen|controleren], [dat is|dat doen we] [vanwege de privacy|om uw gegevens te beschermen]
 U . nl form [de kwijtschelding|de bijzondere bijstand] [hangt af|is afhankelijk] van [uw inkomen en vermogen|de draagkracht], [daarom|dus] vragen [we|wij] [om|naar] [bankafschriften|uw loonstroken]
 U . nl neu [wat er gebeurd is|wat ik hier zie]: [uw aanvraag|de melding] [is|staat] [doorgezet|doorgestuurd] naar [de handhaving|het wijkteam|de afdeling vergunningen], [die|en die] [beslist|beoordeelt] [dat|het]
-U . nl form [de termijn|de bezwaartermijn] [is|bedraagt] [zes weken|acht weken] [na|vanaf] [de datum|dagtekening] van [het besluit|de brief], [zo|dat] [staat|is] [in de wet|wettelijk] [vastgelegd|geregeld]
-U . be form [dat|het] [moet|gaat] [via|langs] [het OCMW|de dienst burgerzaken|het loket], [omdat|want] [zij|die] [uw dossier|de attesten] [beheren|opvolgen]
-U . nl form [ik|wij] [mag|mogen] [geen|niet] [gegevens|informatie] [geven|doorgeven] over [iemand anders|uw buren|een andere aanvrager], [in verband met|vanwege] [de AVG|de privacywet]
-U . nl young [het|dat] [zit|werkt] zo: [je|jouw] [aanvraag|melding] [komt|gaat] eerst [naar|bij] [een collega|de backoffice], [die|en die] [checkt|controleert] [alles|het]
+U . nl form [de termijn|de bezwaartermijn] [is|bedraagt] [zes weken|acht weken] [na|vanaf] [de datum|dagtekening] van [het besluit|de brief], dat [staat zo in de wet|is wettelijk zo geregeld]
+U . be form [dat|het] [moet|gaat] [via|langs] [het OCMW|de dienst burgerzaken|het loket], [omdat zij uw dossier beheren|want die volgen de attesten op]
+U . nl form [ik mag|wij mogen] [geen|niet] [gegevens|informatie] [geven|doorgeven] over [iemand anders|uw buren|een andere aanvrager], [in verband met|vanwege] [de AVG|de privacywet]
+U . nl young [het|dat] [zit|werkt] zo: [je|jouw] [aanvraag|melding] [komt eerst bij|gaat eerst naar] [een collega|de backoffice], [die|en die] [checkt|controleert] [alles|het]
 
 # ============================ agent: mogelijkheden ============================
 M . nl form wat ik [wel|in ieder geval] [kan|voor u kan] doen is [een terugbelverzoek aanmaken|een notitie maken voor mijn collega|uw vraag doorzetten naar de afdeling]
-M . nl form u kunt [bezwaar maken|een bezwaarschrift indienen] [binnen zes weken|via de website|schriftelijk], [daar|dan] [kijkt|beoordeelt] [een andere collega|de commissie] [nog eens|opnieuw] naar
-M . nl form [dat|dat helaas] kan ik [helaas|] niet [voor u regelen|aan de telefoon doen|vandaag nog voor elkaar krijgen], [wel|maar wel] kan ik [u doorverbinden|een afspraak inplannen]
+M . nl form u kunt [bezwaar maken|een bezwaarschrift indienen] [binnen zes weken|via de website|schriftelijk], dan kijkt [een andere collega|de bezwaarcommissie] er [nog eens|opnieuw] naar
+M . nl form dat kan ik helaas niet [voor u regelen|aan de telefoon doen|vandaag nog voor elkaar krijgen], [wel|maar wel] kan ik [u doorverbinden|een afspraak inplannen]
 M . nl neu [u|je] [kunt|kan] [een betalingsregeling|uitstel van betaling|kwijtschelding] aanvragen [voor|bij] [de aanslag|de boete]
-M . nl form [ik kan|wij kunnen] [een afspraak|een spoedafspraak] [voor u inplannen|maken] op [{DAG}|maandagochtend|vrijdagmiddag] [om|rond] [negen uur|half elf|twee uur]
+M . nl form [ik kan|wij kunnen] [een afspraak|een spoedafspraak] [voor u inplannen|maken] op [dinsdag|donderdag|maandagochtend|vrijdagmiddag] [om|rond] [negen uur|half elf|twee uur]
 M . nl form [helaas|het spijt me, maar] [een uitzondering|een uitzondering maken] [is|is hier] niet [mogelijk|toegestaan], [wat wel kan is|u kunt wel] [het formulier opnieuw insturen|een nieuwe aanvraag doen]
 M . nl form [er is|we hebben] [ook|] [gratis|] [hulp|ondersteuning] [bij|voor] [het invullen|formulieren], [bijvoorbeeld|zoals] [bij het Digi-café|via de bibliotheek|bij het wijkteam]
 M . nl neu [u|je] [kunt|kan] [contact opnemen met|aankloppen bij] [schuldhulpverlening|het Juridisch Loket|de sociaal raadslieden], [die|zij] [helpen|kunnen helpen] [gratis|kosteloos]
-M . nl form [ik kan|we kunnen] {ATOPIC} [met voorrang|als spoed] [laten behandelen|doorzetten], [maar|al] kan ik [niet beloven|geen garantie geven] dat het [{TERM}|vandaag] lukt
-M . nl form [de termijn|die datum] [verschuiven|verlengen] [kan ik niet|is helaas niet mogelijk], [maar|wel] kan ik [noteren|vastleggen] dat u [heeft gebeld|contact heeft gezocht]
-M . nl form [als u wilt|wilt u dat], [stuur ik|kan ik] u [het formulier|de brief|een overzicht] [per post|per mail] [toe|nog een keer]
-M . nl neu [een medewerker|mijn collega] van [de afdeling|het team] [belt|kan] u [{TERM}|morgen] [terug|terugbellen], [is dat goed|past dat]?
+M . nl form [ik kan|we kunnen] {ATOPIC} [met voorrang|als spoed] [laten behandelen|doorzetten], [maar ik kan niet beloven|al kan ik niet beloven|maar ik kan geen garantie geven] dat het [{TERM}|vandaag] lukt
+M . nl form [de termijn|die datum] [verschuiven|verlengen] [kan ik niet|is helaas niet mogelijk], [maar ik kan wel|wel kan ik] [noteren|vastleggen] dat u [heeft gebeld|contact heeft gezocht]
+M . nl form [als u wilt|als u dat wilt], stuur ik u [het formulier|de brief|een overzicht] [per post|per mail] [toe|nog een keer toe]
+M . nl neu [een medewerker|mijn collega] van [de afdeling|het team] [belt u {TERM} terug|kan u morgen terugbellen], [is dat goed|past dat]?
 M . be form [ge|u] [kunt|kan] [ook|altijd] [langskomen|een afspraak maken] [aan het loket|in het administratief centrum|bij het OCMW], [dat|het] [gaat|kan] [zonder wachten|op afspraak]
-M . nl form [ik|wij] [kan|kunnen] [de boete|de naheffing] [niet|helaas niet] [kwijtschelden|laten vervallen], [maar|wel] [kunt u|mag u] [in termijnen betalen|een betalingsregeling treffen]
-M . nl form [voor|bij] [een spoedgeval|dringende nood] [kunt u|kun je] [een voorschot|een noodbetaling] [aanvragen|krijgen] [bij|via] [de afdeling inkomen|uw klantmanager]
-M . nl young [je|u] [kan|kunt] [het|dat] [ook|gewoon] [online|via MijnGemeente|in de app] [regelen|aanvragen], [dat|dan] [gaat|is het] [sneller|meteen geregeld]
+M . nl form [ik kan|wij kunnen] [de boete|de naheffing] [niet|helaas niet] [kwijtschelden|laten vervallen], maar u [kunt|mag] wel [in termijnen betalen|een betalingsregeling treffen]
+M . nl form [voor|bij] [een spoedgeval|dringende nood] [kunt u|kan u] [een voorschot|een noodbetaling] [aanvragen|krijgen] [bij|via] [de afdeling inkomen|uw klantmanager]
+M . nl young [je|u] [kan|kunt] [het|dat] [ook|gewoon] [online|via MijnGemeente|in de app] [regelen|aanvragen], [dat gaat sneller|dan is het meteen geregeld]
 
 # ============================ agent: afronden ============================
-A . nl form [is er|heeft u] [verder|nog] [nog iets|iets anders] waarmee ik u [kan helpen|van dienst kan zijn]?
+A . nl form [is er|heeft u] [verder nog iets|nog iets anders|nog iets] waarmee ik u [kan helpen|van dienst kan zijn]?
 A . nl form [dan|goed, dan] heb ik [het|alles] [zo|voor u] genoteerd, u [krijgt|ontvangt] [{TERM}|binnenkort] [bericht|een brief|een mail]
 A . nl form [dank u wel|bedankt] voor [uw geduld|het wachten|uw telefoontje], [een fijne dag nog|nog een prettige middag|nog een fijne avond]
 A . nl neu [oké|goed|prima], [dan|] [spreken we af|is de afspraak] dat [mijn collega|de afdeling] u {TERM} [terugbelt|mailt]
-A . nl form [samengevat|even samenvattend|dus om samen te vatten]: [ik stuur|u ontvangt] [het formulier|een nieuwe pas|de beschikking] [{TERM}|per post] en u [belt|hoeft] [pas|niet] [weer|terug te bellen] [als het niet lukt|tenzij er iets mis is]
-A . nl form [dan|goed, dan] [wens|wens ik] ik u [veel sterkte|heel veel sterkte|succes] [met alles|de komende tijd], [tot ziens|dag]
-A . nl neu [uw|het] [referentienummer|zaaknummer] [is|wordt] [Z-2024-0{DAG}|4471|8832|een nummer dat u per mail krijgt], [bewaart u dat goed|houdt u dat bij de hand]
+A . nl form [samengevat|even samenvattend|dus om samen te vatten]: [ik stuur|u ontvangt] [het formulier|een nieuwe pas|de beschikking] [{TERM}|per post] en u [hoeft pas terug te bellen als het niet lukt|hoeft niet terug te bellen, tenzij er iets mis is|belt ons alleen als er iets mis is]
+A . nl form [dan wens ik u|ik wens u] [veel sterkte|heel veel sterkte|succes] [met alles|de komende tijd], [tot ziens|dag]
+A . nl neu [uw|het] [referentienummer|zaaknummer] [is|wordt] [Z-2024-0417|4471|8832|Z-2024-1193], [bewaart u dat goed|houdt u dat bij de hand]
 A . nl form [fijn|mooi|prettig] dat [we het|we dit] [samen|] [hebben kunnen oplossen|zo hebben kunnen regelen], [dag mevrouw|dag meneer|tot ziens]
 A . nl form [heb ik|heb ik daarmee] uw vraag [voldoende|goed] beantwoord?[ dan sluit ik het gesprek af| dan rond ik het af|]
 A . be form [allez|goed], [dan|] [is|staat] [alles|het] [genoteerd|in orde], [nog een schone dag|nog een goeie dag] [verder|]
-A . nl young [top|mooi|prima], [dan|] [ben je|bent u] [er|] [helemaal|] klaar [mee|voor], [doei|fijne dag|fijne avond]
+A . nl young [top|mooi|prima], dan [ben je|bent u] helemaal klaar, [doei|fijne dag|fijne avond]
 A . nl eld [graag gedaan|geen dank] [mevrouw|meneer], [en|] [doet u|doe] [rustig aan|voorzichtig], [dag|tot ziens]
-A . nl form [ik zet|ik heb] [een samenvatting|de afspraken] [in uw dossier|in de mail], [dan|zodat] [weet|kan] [mijn collega|iedereen] [wat we hebben besproken|dat terugzien]
+A . nl form ik zet [een samenvatting|de afspraken] in uw dossier, zodat [mijn collega|iedereen] [weet wat we hebben besproken|dat kan terugzien]
 A mm nl form [ik begrijp|ik snap] dat u [niet blij|nog niet tevreden] bent, [maar|en] [ik rond|dan rond ik] het [hier|gesprek] [nu|] af met [de afspraak|het terugbelverzoek|de notitie] [die we hebben gemaakt|zoals besproken]
-A . nl form [mocht u|als u] [nog vragen|nog iets] [hebben|heeft], [belt u|bel] [ons|dan] [gerust|gewoon] [terug|weer] op [veertien nul|het algemene nummer]
+A . nl form [mocht u nog vragen hebben|als u nog iets heeft], [belt u|bel] [ons|dan] [gerust|gewoon] [terug|weer] op [veertien nul|het algemene nummer]
 A . nl form [bedankt|dank u wel] voor [het bellen|uw telefoontje] met [de |]{GEM}, [tot ziens|nog een fijne dag]
 
 # ============================ agent: gedrag_benoemen ============================
 G . nl form [meneer|mevrouw|], u {GEDRAG}
-G . nl form [ik merk|ik hoor|ik stel vast] dat u [mij|] [uitscheldt|persoonlijk wordt|uw stem verheft|grof wordt]
-G . nl form u [gebruikt|bezigt] [woorden|taal] [die|wat] [kwetsend|beledigend|intimiderend] [is|zijn] [voor mij|]
-G . nl neu [u|je] [bent|wordt] [nu|] [heel|erg] [boos|luid|agressief] [tegen mij|naar mij toe], [en|] [u|je] [scheldt|vloekt] [mij|] [uit|tegen mij]
-G . nl form [wat u nu doet|wat u zojuist zei], [dat|dat is] [is|] [schelden|intimideren|een bedreiging]
-G . nl form [u|u maakt] [maakt|] [mij|] [belachelijk|uit voor van alles], [dat|dat hoor ik]
+G . nl form [ik merk|ik hoor|ik stel vast] dat u [mij uitscheldt|persoonlijk wordt|uw stem verheft|grof wordt]
+G . nl form u gebruikt [taal die|woordgebruik dat] [kwetsend|beledigend|intimiderend] is [voor mij|]
+G . nl neu u [bent|wordt] [nu|] [heel|erg] [boos|luid|agressief] [tegen mij|naar mij toe] en u [scheldt mij uit|vloekt tegen mij]
+G . nl form [wat u nu doet|wat u zojuist zei], dat is [schelden|intimideren|een bedreiging]
+G . nl form u maakt mij [belachelijk|uit voor van alles|voor gek], [dat hoor ik|dat merk ik]
 G . nl form [ik hoor|ik merk] dat u [dreigt|mij bedreigt|mij intimideert]
-G . nl young [je|jij] [scheldt|scheld] [me|mij] [uit|nu uit], [dat|dat hoor ik]
-G . be form [u|ge] [zijt|bent] [mij|] aan het [uitschelden|beledigen|intimideren], [menier|madam|]
+G . nl young [je|jij] scheldt [me|mij] [uit|nu uit], [dat hoor ik|dat merk ik|dat is niet oké]
+G . be form [u bent|ge zijt] [mij|] aan het [uitschelden|beledigen|intimideren], [menier|madam|]
 G quote nl form u [zegt|zei] dat u mij [iets aandoet|iets aan gaat doen|komt opwachten], [dat is|dat noem ik] een bedreiging
 G quote nl form u [noemt|noemde] mij [een|] [idioot|sukkel|klootzak|trut|debiel], [dat is|dat is gewoon] [schelden|beledigend]
-G quote nl form u [zegt|zei] dat u [weet|gaat uitzoeken] waar ik woon, [dat|dat is] [ervaar ik als|] [intimidatie|een bedreiging|intimiderend]
+G quote nl form u [zegt|zei] dat u [weet|gaat uitzoeken] waar ik woon, [dat ervaar ik als|dat is] [intimidatie|een bedreiging]
 G quote nl form u [zegt|zei] dat u [het gemeentehuis in de fik steekt|langskomt met een mes|mijn naam online zet], [dat is|dat beschouw ik als] een [bedreiging|dreigement]
-G quote nl neu [u|je] [zei|zegt] net '[hou je bek|rot op|krijg de tering]', [dat|zo] [is|praat je] [niet|niet netjes] [netjes|tegen mij]
-G quote nl form [als|wanneer] u [zegt|zegt dat] [dat ik het zal merken|dat ik moet oppassen], [dan|] [ervaar|voel] ik dat als [een bedreiging|een dreigement]
+G quote nl neu u [zei|zegt] net '[hou je bek|rot op|krijg de tering]', [dat is schelden|zo praten we niet tegen elkaar]
+G quote nl form [als|wanneer] u zegt [dat ik het zal merken|dat ik moet oppassen], [dan|] [ervaar|voel] ik dat als [een bedreiging|een dreigement]
 G quote nl form u [vraagt|vroeg] [wat ik aanheb|naar mijn uiterlijk], [dat is|dat vind ik] [ongepast|seksueel intimiderend|grensoverschrijdend]
-G quote nl form u [zegt|zei] [dat u zichzelf iets aandoet|dat u er een eind aan maakt], [dat|dat vind ik] [is|] [heel|erg] [ernstig|zorgelijk], [ik neem dat serieus|ik maak me zorgen]
+G quote nl form u [zegt|zei] [dat u zichzelf iets aandoet|dat u er een eind aan maakt], [dat is|dat vind ik] [heel|erg] [ernstig|zorgelijk], [ik neem dat serieus|ik maak me zorgen]
 
 # ============================ agent: grens_stellen ============================
 S . nl form ik wil niet [zo|op deze manier] [aangesproken|uitgescholden|toegesproken] worden[, meneer|, mevrouw|]
@@ -475,17 +488,17 @@ S . nl form als u [blijft schelden|doorgaat met schelden|zo doorgaat|mij blijft 
 S . nl form [dit|dat] [accepteer ik niet|wordt niet geaccepteerd|pik ik niet|gaan we niet doen], [ook niet als u boos bent|ook al bent u boos|]
 S . nl form ik help u [graag|heel graag] [verder|], maar dan [wel|] [op een normale toon|zonder schelden|op een respectvolle manier]
 S . nl form [dit is|ik geef u] [een|mijn] [waarschuwing|laatste waarschuwing]: [nog één keer|als dit nog één keer gebeurt] en [ik beëindig het gesprek|ik hang op]
-S . nl neu [wilt u|wil je] [daar|daarmee] [mee|] [stoppen|ophouden|alstublieft mee stoppen]? [anders|dan|want anders] [kan ik u niet verder helpen|stop ik het gesprek]
-S . nl form [zo|op deze manier] [gaan we hier niet met elkaar om|praten we niet met elkaar], [ik|] [verwacht|vraag] [van u|u] [respect|fatsoen]
-S . nl form [ik|wij] [tolereren|accepteren] [geen|] [schelden|bedreigingen|intimidatie|agressie] [naar|tegen] [onze medewerkers|mij|collega's]
-S . nl form [als u|wanneer u] [zo|op deze toon] [doorgaat|verder gaat], [kan ik|ga ik] [u|] [niet|niet meer] [verder helpen|helpen], [dan beëindig ik het gesprek|dan hang ik op]
+S . nl neu [wilt u|wil je] [daarmee stoppen|daarmee ophouden|daar alstublieft mee stoppen]? [anders kan ik u niet verder helpen|anders stop ik het gesprek]
+S . nl form [zo|op deze manier] [gaan we hier niet met elkaar om|praten we niet met elkaar], ik [verwacht|vraag] [respect|fatsoen] van u
+S . nl form [wij tolereren|wij accepteren|ik accepteer] geen [schelden|bedreigingen|intimidatie|agressie] [naar|tegen] [onze medewerkers|mij|collega's]
+S . nl form [als u|wanneer u] [zo|op deze toon] [doorgaat|verder gaat], kan ik u niet verder helpen en [beëindig ik het gesprek|hang ik op]
 S . nl young [ho|hé], [zo|op die manier] [praat je niet tegen mij|gaan we niet met elkaar om], [doe even normaal|rustig aan]
-S . be form [ik|] [ga|wil] [u|] [vragen|vriendelijk vragen] om [beleefd te blijven|niet te roepen|niet te schelden], [anders|of] [moet ik|ga ik] [het gesprek stoppen|inhaken]
-S . nl form [ik vraag u|ik verzoek u] [nu|dringend] [daarmee te stoppen|op te houden|uw toon aan te passen], [anders|of] [het gesprek stopt hier|ik beëindig het gesprek]
-S . nl form [ik ben|ik blijf] [bereid|graag bereid] [u te helpen|naar u te luisteren], [maar|mits] [niet als u|u] [mij uitscheldt|mij bedreigt|stopt met schelden]
-S quote nl form u [zegt|zei] dat ik [een sukkel ben|een idioot ben|maar op moet rotten], [zo|dat] [wil ik niet|laat ik mij niet] [aangesproken worden|zeggen], [stopt u daarmee|anders beëindig ik het gesprek]
+S . be form ik [ga|wil] u [vragen|vriendelijk vragen] om [beleefd te blijven|niet te roepen|niet te schelden], [anders|of] [moet ik|ga ik] [het gesprek stoppen|inhaken]
+S . nl form [ik vraag u|ik verzoek u] [nu|dringend] [daarmee te stoppen|op te houden|uw toon aan te passen], [anders stopt het gesprek hier|anders beëindig ik het gesprek]
+S . nl form [ik ben|ik blijf] [bereid|graag bereid] [u te helpen|naar u te luisteren], maar niet als u [mij uitscheldt|mij bedreigt|zo tegen mij praat]
+S quote nl form u [zegt|zei] dat ik [een sukkel ben|een idioot ben|maar op moet rotten], [zo wil ik niet aangesproken worden|dat laat ik mij niet zeggen], [stopt u daarmee|anders beëindig ik het gesprek]
 S mm nl form [ik begrijp|ik snap] [dat u boos bent|uw frustratie], [maar|alleen] [schelden|bedreigen|persoonlijk worden] [accepteer ik niet|is niet de bedoeling]
-S . nl eld [mevrouw|meneer], [ik|] [wil|zou] [wel|graag] [verder|met u verder] [praten|gaan], [maar|alleen] [niet|niet meer] [zo|op deze toon]
+S . nl eld [mevrouw|meneer], ik [wil|zou] [graag|] verder [praten|met u praten], maar niet [meer|] op deze toon
 
 # ============================ agent: gesprek_beeindigen ============================
 B . nl form ik beëindig nu dit gesprek[|, dag meneer|, dag mevrouw]
@@ -494,16 +507,16 @@ B . nl form ik stop [dit|het] gesprek [nu|op dit moment|hier], [u ontvangt hiero
 B . nl form [omdat|aangezien] u [niet stopt|doorgaat met schelden|mij blijft bedreigen], [beëindig ik|stop ik] [nu|] [dit gesprek|het gesprek][|, dag]
 B . nl form [zoals ik al zei|ik had u gewaarschuwd], [ik|] [beëindig|stop] [nu|hierbij] het gesprek
 B . nl form [dit gesprek|het gesprek] [is|wordt] [hierbij|nu] [beëindigd|afgebroken], [er volgt een melding|de gemeente neemt maatregelen|u ontvangt een brief]
-B . nl form [ik|] [verbreek|beëindig] [nu|] de verbinding[|, goedendag|, tot ziens]
+B . nl form ik [verbreek|beëindig] [nu|] de verbinding[|, goedendag|, tot ziens]
 B . nl neu [oké|goed], [dan|] [stop ik|stoppen we] [hier|nu] [mee|met dit gesprek], [dag|doei][| meneer| mevrouw]
 B . nl form [na|gezien] [deze bedreiging|wat u zojuist zei] [beëindig|stop] ik [het gesprek|dit gesprek] [direct|onmiddellijk|nu]
 B . nl form [ik ga|ik ga nu] [ophangen|het gesprek beëindigen], [u kunt|u mag] [later|morgen] [terugbellen|opnieuw bellen] [als u rustig bent|als u kalmer bent]
 B . be form ik [ga|zal] [nu|] [inhaken|het gesprek afsluiten|de lijn verbreken], [menier|madam][| , goeiendag]
-B . nl young [ik|] [hang|leg] [nu|] [op|neer], [doei|dag][| hoor]
+B . nl young ik [hang nu op|hang op|leg nu neer|ga ophangen], [doei|dag][| hoor]
 B quote nl form u [zegt|zei] dat u mij [iets aandoet|komt opwachten|weet te vinden], [daarom beëindig ik nu het gesprek|ik beëindig nu dit gesprek]
-B . nl form [ik|] [beëindig|stop] [dit|het] gesprek [nu|hier], [uw|de] [dreigement|uitspraak|bedreiging] [wordt|is] [gemeld|vastgelegd][| en er wordt aangifte gedaan]
-B . nl form [ik|] [kan|ga] [u|] [zo|op deze manier] niet [verder helpen|helpen], [ik beëindig het gesprek|ik hang op], [goedendag|dag]
-B mm nl form [ik|] [wil|wil u] [graag|] [nog|] [helpen|verder helpen], [maar|alleen] [ik|] [beëindig|stop] [nu|nu toch] [dit gesprek|het gesprek] [door|vanwege] [uw dreigementen|uw gedrag]
+B . nl form ik [beëindig|stop] [dit|het] gesprek [nu|hier], [uw bedreiging|uw uitspraak|dit dreigement] wordt [gemeld|vastgelegd][| en er wordt aangifte gedaan]
+B . nl form ik kan u [zo|op deze manier] niet verder helpen, [ik beëindig het gesprek|ik hang op], [goedendag|dag]
+B mm nl form ik [wil u graag helpen|had u graag verder geholpen], maar ik [beëindig|stop] nu [dit gesprek|het gesprek] [door|vanwege] [uw dreigementen|uw gedrag]
 
 # ============================ agent: overig ============================
 O . nl form [goedemorgen|goedemiddag|goedendag], u spreekt met {ANAAM} van [de |]{GEM}, [waarmee kan ik u helpen|wat kan ik voor u doen]?
@@ -514,12 +527,12 @@ O . nl form [dank u wel|bedankt] voor het wachten, [ik heb|ik ben] [uw dossier|u
 O . nl form [ik verbind|ik zet] u [door|nu door] [met|naar] [burgerzaken|de afdeling belastingen|het wijkteam|een collega van vergunningen]
 O . nl form [kunt u|wilt u] [dat|het] [even|nog eens] [herhalen|spellen], [ik verstond u niet|de lijn kraakt]?
 O . nl form [klopt het|is het juist] dat u [woont|ingeschreven staat] op [de Dorpsstraat|de Lindelaan|het Stationsplein] [nummer|] [12|7|44]?
-O . nl neu [ja|jazeker|ja hoor], [dat|dat heb ik] [heb ik|] [genoteerd|opgeschreven|gevonden]
+O . nl neu [ja|jazeker|ja hoor], dat heb ik [genoteerd|opgeschreven|gevonden]
 O . be form [goeiemorgen|goeiendag], [u spreekt met|met] {ANAAM} [van|bij] de {GEMB}, [waarmee kan ik u helpen|zeg het maar]
-O . nl form [ik|] [ga|zal] [even|heel even] [in het systeem|in uw dossier] [kijken|zoeken], [blijft u aan de lijn|een momentje]
+O . nl form ik [ga|zal] [even|heel even] [in het systeem|in uw dossier] [kijken|zoeken], [blijft u aan de lijn|een momentje]
 O . nl form [u belt|u bent verbonden] met [het klantcontactcentrum|de gemeentelijke informatielijn] van {GEM}
 O . nl young [hoi|hallo], [met|je spreekt met] {ANAAM} van de gemeente, [zeg het maar|wat kan ik voor je doen]?
-O . nl form [het is|we hebben het] [vandaag|op dit moment] [erg|heel] [druk|rustig], [excuses voor|sorry voor] het [wachten|lange wachten]
+O . nl form [het is|we hebben het] [vandaag|op dit moment] [erg|heel|ontzettend] druk, [excuses voor|sorry voor] het [wachten|lange wachten]
 O . nl form [wat is|wat was] [het|uw] [kenmerk|zaaknummer|klantnummer] [van de brief|bovenaan de brief]?
 O mm nl form [u zegt|u zei] dat [u|uw moeder] [op nummer 12|sinds maart] [woont|staat ingeschreven], [klopt dat|heb ik dat goed]?
 """
@@ -581,6 +594,11 @@ def tidy(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+def resolve(text: str, rng: random.Random) -> str:
+    """Fill slots that sat inside an alternative (``[|al {DUUR}]``)."""
+    return re.sub(r"\{([A-Z]+)\}", lambda m: rng.choice(SLOTS[m.group(1)]), text)
+
+
 def expand(template: str, cap: int, rng: random.Random) -> list[str]:
     segs = segments(template)
     size = math.prod(len(s) for s in segs)
@@ -589,14 +607,14 @@ def expand(template: str, cap: int, rng: random.Random) -> list[str]:
         combos = list(itertools.product(*segs))
         rng.shuffle(combos)
         for combo in combos:
-            seen.setdefault(tidy("".join(combo)), None)
+            seen.setdefault(tidy(resolve("".join(combo), rng)), None)
             if len(seen) >= cap:
                 break
     else:
         tries = 0
         while len(seen) < cap and tries < cap * 20:
             tries += 1
-            seen.setdefault(tidy("".join(rng.choice(s) for s in segs)), None)
+            seen.setdefault(tidy(resolve("".join(rng.choice(s) for s in segs), rng)), None)
     return list(seen)
 
 
