@@ -111,6 +111,19 @@ def score_batch(
     return summary
 
 
+def write_batch_reports(out_dir: Path, files: list[Path], summary: BatchSummary, embed_audio: bool = True, redact: bool = True) -> None:
+    """Call pages for the calls scored in this run, the index over all calls, incident drafts for `melden`."""
+    from vpd_speech.incident import write_incidents
+    from vpd_speech.outputs import read_calls
+    from vpd_speech.report import write_reports
+
+    results = read_calls(out_dir)
+    new = {r.call_id for r in summary.scored}
+    audio = {p.name: p for p in files}
+    write_reports(out_dir / "report", results, audio, embed_audio=embed_audio, redact=redact, only=new)
+    write_incidents([r for r in results if r.call_id in new], out_dir / "incidents", redact=redact)
+
+
 def _finish(result: CallResult, out_dir: Path, summary: BatchSummary, bar: tqdm) -> None:
     write_call(result, out_dir)
     summary.scored.append(result)

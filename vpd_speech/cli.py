@@ -13,7 +13,7 @@ from vpd_speech.models import ModelError
 
 
 def _score(args: argparse.Namespace) -> int:
-    from vpd_speech.batch import list_audio, score_batch
+    from vpd_speech.batch import list_audio, score_batch, write_batch_reports
 
     overrides = {}
     for flag, key in (("model", "asr.model"), ("compute_type", "asr.compute_type"), ("beam_size", "asr.beam_size"),
@@ -28,6 +28,8 @@ def _score(args: argparse.Namespace) -> int:
         print("no audio files found in " + ", ".join(map(str, args.sources)), file=sys.stderr)
         return 2
     summary = score_batch(files, args.out, config, workers=args.workers, force=args.force, progress=not args.quiet)
+    if not args.no_report:
+        write_batch_reports(args.out, files, summary, embed_audio=args.embed_audio, redact=not args.unredacted)
     _print_table(summary, args.out)
     if summary.failed:
         print(f"{len(summary.failed)} of {len(files)} files failed; see the error column in {args.out / 'calls.csv'}", file=sys.stderr)
@@ -48,7 +50,18 @@ def _print_table(summary, out: Path) -> None:
             print(f"{file:<{width}}  {f'{t.max_level} {LEVEL_NAMES_NL[t.max_level]}':<18}  {advice}")
     if summary.skipped:
         print(f"{len(summary.skipped)} calls already scored, skipped (use --force to score again)")
-    print(f"results: {out}/calls.csv, {out}/utterances.parquet, {out}/calls/")
+    print(f"results: {out}/calls.csv, {out}/utterances.parquet, {out}/calls/, {out}/report/index.html")
+
+
+def _incident(args: argparse.Namespace) -> int:
+    from vpd_speech.incident import load_call, write_incident
+
+    result = load_call(args.call, args.out)
+    paths = write_incident(result, args.dest or args.out / "incidents", redact=not args.unredacted)
+    print("concept-incidentmelding (controleren en aanvullen vóór registratie):")
+    for p in paths:
+        print(f"  {p}")
+    return 0
 
 
 def _models_setup(args: argparse.Namespace) -> int:
@@ -79,7 +92,19 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--agent-channel", dest="agent_channel", choices=["left", "right", "auto"])
     score.add_argument("--classifier", help="classifier kind (markers, ...)")
     score.add_argument("--max-duration", dest="max_duration", type=float, help="longest call accepted, seconds")
+    score.add_argument("--no-report", action="store_true", help="no HTML pages (report/) and no incident drafts")
+    score.add_argument("--no-audio-embed", dest="embed_audio", action="store_false",
+                       help="write the call audio as report/<call_id>.mp3 beside the page instead of inside it")
+    score.add_argument("--unredacted", action="store_true",
+                       help="pages and incident drafts WITHOUT masking BSN, phone, e-mail, IBAN, address")
     score.set_defaults(func=_score)
+
+    inc = sub.add_parser("incident", help="draft incident registration (GIR) for one call, JSON + CSV")
+    inc.add_argument("call", help="call JSON file, call_id or call_id prefix (looked up in OUT/calls/)")
+    inc.add_argument("--out", type=Path, default=Path("out"), help="output folder of `vpd score` (default: out)")
+    inc.add_argument("--dest", type=Path, help="where to write (default: OUT/incidents)")
+    inc.add_argument("--unredacted", action="store_true", help="do not mask personal data in quotes")
+    inc.set_defaults(func=_incident)
 
     models = sub.add_parser("models", help="offline model folders")
     models_sub = models.add_subparsers(dest="models_command", required=True)
@@ -93,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ConfigError, ModelError, FileNotFoundError) as e:
+    except (ConfigError, ModelError, FileNotFoundError, ValueError) as e:
         print(f"vpd: error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

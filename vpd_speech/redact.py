@@ -92,7 +92,7 @@ def _phones(text: str) -> list[Span]:
     spans = []
     for m in _PHONE_START_RE.finditer(text):
         prefix = m.group(0)
-        international = prefix.startswith("+") or prefix.startswith("0031")
+        international = prefix.startswith(("+", "0031"))
         digits = "0" if international else re.sub(r"\D", "", prefix)
         i = m.end()
         if international:
