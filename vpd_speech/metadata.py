@@ -18,7 +18,7 @@ import hmac
 import json
 import os
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 KEY_ENV = "VPD_PSEUDONYM_KEY"
@@ -105,7 +105,7 @@ def parse_started_at(value: str) -> datetime | None:
     except ValueError as e:
         raise MetadataError(f"started_at is not ISO 8601: {value!r}") from e
     if dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+        dt = dt.astimezone(UTC).replace(tzinfo=None)
     return dt
 
 
@@ -166,3 +166,8 @@ def read_sidecar(path: Path | str, key: bytes) -> dict[str, dict[str, str]]:
             meta["caller_ref"] = ref
         out[Path(name).name] = meta
     return out
+
+
+def load_sidecar(path: Path | str, key_file: Path | str | None = None) -> dict[str, dict[str, str]]:
+    """`vpd score --metadata FILE [--key-file KEY]`: the key (file, else env VPD_PSEUDONYM_KEY) and the sidecar."""
+    return read_sidecar(path, load_key(key_file))
