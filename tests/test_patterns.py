@@ -27,7 +27,7 @@ def test_planted_pattern_callers_are_found(history):  # noqa: F811
     assert not found & set(planted["spread"])  # level-3 calls more than the window apart
     for c in report.callers:
         assert c.n_calls >= 3 and all(x.max_level >= 3 for x in c.calls)
-        assert all(x.link == f"calls/{x.call_id}.html" for x in c.calls)
+        assert all(x.link == f"report/{x.call_id}.html" for x in c.calls)
         assert sum(c.months.values()) == c.n_calls
     assert report.warnings == []
 
@@ -99,7 +99,7 @@ def test_pattern_outputs(history, tmp_path):  # noqa: F811
     html = paths["html"].read_text()
     assert '<html lang="nl">' in html and "Patroonbellers" in html
     c = report.callers[0]
-    assert f'href="calls/{c.calls[0].call_id}.html"' in html and c.caller_ref in html
+    assert f'href="report/{c.calls[0].call_id}.html"' in html and c.caller_ref in html
     text = pt.render_table(report)
     assert c.caller_ref in text and "calls/" in text and "geen oordeel" in text
     empty = pt.find_pattern_callers(db, since="2030-01-01")
@@ -192,7 +192,7 @@ def test_commands(tmp_path, capsys):
                        for d in (0, 10, 20)])  # fmt: skip
     assert pt.patterns_command(str(db), since="2026-01-01", out_dir=tmp_path / "out") == 0
     out = capsys.readouterr().out
-    assert ref in out and "calls/k0.html" in out
+    assert ref in out and "report/k0.html" in out
     assert (tmp_path / "out" / "patterns.html").exists() and (tmp_path / "out" / "patterns.csv").exists()
     assert pt.patterns_command(str(db), since="2026-01-01", fmt="csv") == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))

@@ -71,7 +71,7 @@ class PatternCall:
     max_level: int
     advice: str | None
     category: str | None
-    link: str  # calls/<call_id>.html, relative to the out folder
+    link: str  # report/<call_id>.html, relative to the out folder
 
     @property
     def level_name(self) -> str:
@@ -186,7 +186,7 @@ def find_pattern_callers(
                         int(r["max_level"]),
                         r["advice"],
                         r["category"],
-                        f"calls/{r['call_id']}.html",
+                        f"report/{r['call_id']}.html",
                     )
                     for r in chosen
                 ],
@@ -279,7 +279,7 @@ def render_html(report: PatternReport, link_prefix: str = "") -> str:
 
 
 def write_outputs(report: PatternReport, out_dir: Path, stem: str = "patterns") -> dict[str, Path]:
-    """patterns.html and patterns.csv in the out folder (links to calls/<call_id>.html work from there)."""
+    """patterns.html and patterns.csv in the out folder (links to report/<call_id>.html work from there)."""
     from vpd_speech.outputs import write_atomic
 
     out_dir = Path(out_dir)

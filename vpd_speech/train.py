@@ -151,6 +151,8 @@ def make_asr_variants(
     out_tsv = Path(out_tsv)
     done = set(read_asr(out_tsv))
     todo = [r for r in rows if r["id"] not in done and r.get("text", "").strip()]
+    # evaluation splits first: a partial run already gives the test and dev transcripts
+    todo.sort(key=lambda r: {"test": 0, "dev": 1}.get(r.get("split", ""), 2))
     if limit is not None:
         todo = todo[:limit]
     log(f"asr variants: {len(rows)} utterances, {len(done)} done, {len(todo)} to do -> {out_tsv}")
@@ -264,7 +266,7 @@ def scores(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str], 
 def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
     """The temperature that minimises the negative log-likelihood on (logits, y): a fine log-spaced grid."""
     best_t, best = 1.0, float("inf")
-    for t in np.exp(np.linspace(np.log(0.2), np.log(10.0), 600)):
+    for t in np.exp(np.linspace(np.log(0.05), np.log(20.0), 800)):
         z = logits / t
         z = z - z.max(axis=1, keepdims=True)
         nll = float(np.mean(np.log(np.exp(z).sum(axis=1)) - z[np.arange(len(y)), y]))
@@ -331,6 +333,51 @@ def _batches(examples: list[Example], batch_size: int, rng: random.Random) -> li
     return batches
 
 
+def lower_states(tokenizer, bert, texts: Sequence[str], n_lower: int, batch_size: int = 64) -> list:
+    """Hidden states after the first `n_lower` (frozen) layers, one unpadded (len, hidden) tensor per text."""
+    import torch
+
+    from vpd_speech.model_classifier import MAX_LENGTH
+
+    out: list = [None] * len(texts)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    with torch.no_grad():
+        for s in range(0, len(order), batch_size):
+            idx = order[s : s + batch_size]
+            enc = tokenizer([PREFIX + texts[i] for i in idx], padding=True, truncation=True, max_length=MAX_LENGTH,
+                            return_tensors="pt")
+            h = bert.embeddings(input_ids=enc["input_ids"])
+            m4 = _mask4(bert, enc["attention_mask"], h)
+            for layer in bert.encoder.layer[:n_lower]:
+                h = layer(h, m4)
+            lengths = enc["attention_mask"].sum(dim=1).tolist()
+            for j, i in enumerate(idx):
+                out[i] = h[j, : lengths[j]].clone()
+    return out
+
+
+def _mask4(bert, mask, h):
+    return bert._create_attention_masks(attention_mask=mask, encoder_attention_mask=None, embedding_output=h,
+                                        encoder_hidden_states=None, past_key_values=None)[0]
+
+
+def upper_pool(bert, states: list, layers: Sequence[int]):
+    """Run the cached lower states through `layers` (with grad) and mean-pool over the real tokens."""
+    import torch
+
+    L = max(t.shape[0] for t in states)
+    h = torch.zeros(len(states), L, states[0].shape[1])
+    mask = torch.zeros(len(states), L, dtype=torch.long)
+    for j, t in enumerate(states):
+        h[j, : t.shape[0]] = t
+        mask[j, : t.shape[0]] = 1
+    m4 = _mask4(bert, mask, h)
+    for k in layers:
+        h = bert.encoder.layer[k](h, m4)
+    m = mask.unsqueeze(-1).to(h.dtype)
+    return (h * m).sum(dim=1) / m.sum(dim=1)
+
+
 def train(
     corpus_path: Path | str = DEFAULT_CORPUS,
     out_dir: Path | str = DEFAULT_OUT,
@@ -343,6 +390,7 @@ def train(
     lora_r: int = 8,
     lora_alpha: int = 16,
     lora_targets: Sequence[str] = ("query", "key", "value", "dense"),
+    lora_layers: int = 4,
     use_markers: bool = True,
     n_aug: int = 1,
     threads: int = 2,
@@ -361,7 +409,7 @@ def train(
     from vpd_speech.e5 import default_model_dir
     from vpd_speech.markers import load_lexicon
     from vpd_speech.model_classifier import (
-        MAX_LENGTH, NormMatrixClassifier, _softmax, feature_names, load_encoder, marker_features, pool,
+        NormMatrixClassifier, _softmax, feature_names, load_encoder, marker_features,
     )
     from vpd_speech.models import ModelError
 
@@ -399,7 +447,10 @@ def train(
     feats_t = torch.from_numpy(feats)
 
     tokenizer, base = load_encoder(encoder_dir, None, {})
-    lcfg = LoraConfig(r=lora_r, lora_alpha=lora_alpha, lora_dropout=0.1, target_modules=list(lora_targets), bias="none")
+    n_layers = base.config.num_hidden_layers
+    top = list(range(n_layers - lora_layers, n_layers))
+    lcfg = LoraConfig(r=lora_r, lora_alpha=lora_alpha, lora_dropout=0.1, target_modules=list(lora_targets),
+                      layers_to_transform=top, bias="none")
     model = get_peft_model(base, lcfg)
     dim = base.config.hidden_size + (feats.shape[1] if use_markers else 0)
     heads = torch.nn.ModuleDict({
@@ -407,7 +458,13 @@ def train(
         "agent": torch.nn.Linear(dim, len(AGENT_ACTS)),
     })
     n_lora = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    log(f"LoRA r={lora_r} alpha={lora_alpha} on {list(lora_targets)}: {n_lora} trainable encoder parameters")
+    log(f"LoRA r={lora_r} alpha={lora_alpha} on {list(lora_targets)} of layers {top[0]}-{top[-1]}: "
+        f"{n_lora} trainable encoder parameters")
+
+    # The layers below the adapted ones are frozen: run them once per example and keep their output.
+    t_cache = time.perf_counter()
+    lower = lower_states(tokenizer, base, [e.text for e in train_ex], n_layers - lora_layers)
+    log(f"frozen layers 0-{top[0] - 1} cached for {len(train_ex)} examples in {time.perf_counter() - t_cache:.0f} s")
 
     # class weights: inverse square root of the frequency, mean 1
     weights = {}
@@ -425,7 +482,7 @@ def train(
     ], weight_decay=0.01)
     warm = max(1, int(0.06 * total))
     sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (total - s) / max(1, total - warm)) if s >= warm else (s + 1) / warm)
+        opt, lambda s: (s + 1) / warm if s < warm else max(0.0, (total - s) / max(1, total - warm)))
     model.train()
     step = 0
     t_train = time.perf_counter()
@@ -434,9 +491,7 @@ def train(
         run_loss = 0.0
         for bi, b in enumerate(batches):
             role = train_ex[b[0]].role
-            enc = tokenizer([PREFIX + train_ex[i].text for i in b], padding=True, truncation=True,
-                            max_length=MAX_LENGTH, return_tensors="pt")
-            x = pool(model, enc)
+            x = upper_pool(base, [lower[i] for i in b], top)
             if use_markers:
                 x = torch.cat([x, feats_t[b]], dim=1)
             y = torch.tensor([train_ex[i].y for i in b])
@@ -447,11 +502,12 @@ def train(
             opt.step()
             sched.step()
             step += 1
-            run_loss += float(loss)
-            if (bi + 1) % 25 == 0 or bi + 1 == len(batches):
+            run_loss += loss.item()
+            if (bi + 1) % 50 == 0 or bi + 1 == len(batches):
                 el = time.perf_counter() - t_train
                 log(f"  epoch {epoch + 1}/{epochs} step {bi + 1}/{len(batches)} loss {run_loss / (bi + 1):.4f} "
                     f"{el:.0f} s elapsed, eta {el / step * (total - step):.0f} s")
+    del lower
 
     # ---- save the small parts (temperature 1 first; the loaded classifier then calibrates itself on dev)
     out_dir = Path(out_dir)
@@ -471,7 +527,7 @@ def train(
         "prefix": PREFIX,
         "pooling": "mean",
         "labels": {"caller": list(CALLER_LABELS), "agent": list(AGENT_ACTS)},
-        "lora": {"r": lora_r, "alpha": lora_alpha, "targets": list(lora_targets), "dropout": 0.1},
+        "lora": {"r": lora_r, "alpha": lora_alpha, "targets": list(lora_targets), "layers": top, "dropout": 0.1},
         "use_markers": use_markers,
         "marker_features": feature_names() if use_markers else [],
         "temperature": {"caller": 1.0, "agent": 1.0},
@@ -529,3 +585,35 @@ def train(
     log(f"wrote {out_dir} ({metrics['size_bytes'] / 1e6:.2f} MB); training {train_s:.0f} s, total {metrics['total_seconds']:.0f} s")
     return metrics
 
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    """`python -m vpd_speech.train asr|train ...` (the same steps as `vpd train`)."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m vpd_speech.train", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    a = sub.add_parser("asr", help="synthesise + transcribe the corpus into asr_transcripts.tsv (resumable)")
+    a.add_argument("--corpus", default=str(DEFAULT_CORPUS))
+    a.add_argument("--out", default=str(DEFAULT_ASR))
+    a.add_argument("--limit", type=int, default=None)
+    t = sub.add_parser("train", help="fine-tune and calibrate; write models/norm_matrix")
+    t.add_argument("--corpus", default=str(DEFAULT_CORPUS))
+    t.add_argument("--asr", default=str(DEFAULT_ASR))
+    t.add_argument("--out", default=str(DEFAULT_OUT))
+    t.add_argument("--seed", type=int, default=13)
+    t.add_argument("--epochs", type=int, default=None)
+    t.add_argument("--no-markers", action="store_true")
+    args = ap.parse_args(argv)
+    if args.cmd == "asr":
+        make_asr_variants(args.corpus, args.out, limit=args.limit, log=lambda m: print(m, flush=True))
+        return 0
+    kw = {"epochs": args.epochs} if args.epochs else {}
+    train(args.corpus, args.out, seed=args.seed, asr_path=args.asr, use_markers=not args.no_markers,
+          log=lambda m: print(m, flush=True), **kw)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
