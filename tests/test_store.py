@@ -204,6 +204,26 @@ def test_purge_deletes_old_transcripts_and_logs_counts(store, caplog):
     assert (again.calls, again.utterances, again.quotes, again.audio_refs) == (0, 0, 0, 0)
 
 
+def test_purge_command_clears_the_out_folder(tmp_path):
+    from vpd_speech.outputs import write_call, write_tables
+
+    out = tmp_path / "out"
+    old = {"started_at": "2026-03-01T10:00:00", "caller_ref": "B-aaaa"}
+    new = {"started_at": "2027-05-01T10:00:00", "caller_ref": "B-aaaa"}
+    results = [(synthetic_result("old1", "dreiging"), old), (synthetic_result("new1", "emotie"), new)]
+    for r, _ in results:
+        write_call(r, out)
+        (out / "report").mkdir(exist_ok=True)
+        (out / "report" / f"{r.call_id}.html").write_text("<html></html>")
+    write_tables(out, parquet=False)
+    with Store.open(tmp_path / "vpd.sqlite") as db:
+        db.write_calls(results)
+    assert vstore.purge_command(tmp_path / "vpd.sqlite", "12m", now=datetime(2027, 6, 1), out_dir=out) == 0
+    assert sorted(p.name for p in (out / "calls").iterdir()) == ["new1.json"]
+    assert sorted(p.name for p in (out / "report").iterdir()) == ["new1.html"]
+    assert "old1" not in (out / "calls.csv").read_text() and "new1" in (out / "calls.csv").read_text()
+
+
 def test_parse_age():
     assert vstore.subtract_age(datetime(2026, 3, 31), vstore.parse_age("1m")) == datetime(2026, 2, 28)
     assert vstore.subtract_age(datetime(2026, 3, 31), vstore.parse_age("2y")) == datetime(2024, 3, 31)

@@ -76,7 +76,7 @@ def _incident(args: argparse.Namespace) -> int:
 def _purge(args: argparse.Namespace) -> int:
     from vpd_speech.store import purge_command
 
-    return purge_command(args.store, args.older_than)
+    return purge_command(args.store, args.older_than, out_dir=args.out)
 
 
 def _patterns(args: argparse.Namespace) -> int:
@@ -160,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     purge = sub.add_parser("purge", help="retention: delete transcripts, utterances and audio references older than a limit")
     purge.add_argument("--older-than", dest="older_than", required=True, help="age: 90d, 12w, 12m, 2y")
     purge.add_argument("--store", default="out/vpd.sqlite", help=store_help)
+    purge.add_argument("--out", type=Path, help="also delete the purged calls' documents, pages and drafts in this out folder")
     purge.set_defaults(func=_purge)
 
     patterns = sub.add_parser("patterns", help="pattern callers: repeated norm-crossing calls by one (pseudonymous) caller")

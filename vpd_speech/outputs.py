@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -102,6 +103,19 @@ def utterance_rows(r: CallResult) -> list[dict]:
             }
         )
     return rows
+
+
+def purge_out_folder(out_dir: Path, call_ids: Iterable[str]) -> int:
+    """Delete everything the out folder holds about these calls (retention), then rebuild the tables."""
+    n = 0
+    for call_id in call_ids:
+        for pattern in (f"{CALLS_DIR}/{call_id}.json", f"report/{call_id}.*", f"incidents/{call_id}.*"):
+            for path in out_dir.glob(pattern):
+                path.unlink()
+                n += 1
+    if n and (out_dir / CALLS_DIR).is_dir():
+        write_tables(out_dir)
+    return n
 
 
 def write_tables(out_dir: Path, parquet: bool = True) -> pd.DataFrame:

@@ -392,6 +392,7 @@ class PurgeReport:
     utterances: int
     quotes: int
     audio_refs: int
+    call_ids: tuple[str, ...] = ()  # the calls whose content was purged (ids only, for the out folder)
 
     def line(self) -> str:
         return (
@@ -537,6 +538,7 @@ class Store:
         when = sa.func.coalesce(calls.c.started_at, calls.c.stored_at)
         old = sa.select(calls.c.call_id).where(when < cutoff)
         with self.engine.begin() as conn:
+            ids = tuple(conn.execute(old).scalars())
             n_calls = conn.execute(
                 sa.select(sa.func.count()).select_from(calls).where(when < cutoff, calls.c.purged_at.is_(None))
             ).scalar_one()
@@ -553,7 +555,7 @@ class Store:
                 .values(audio_ref=None, file=None)
             ).rowcount
             conn.execute(calls.update().where(when < cutoff, calls.c.purged_at.is_(None)).values(purged_at=now))
-            report = PurgeReport(cutoff, n_calls, n_utts, n_q, n_audio)
+            report = PurgeReport(cutoff, n_calls, n_utts, n_q, n_audio, ids)
             conn.execute(
                 purge_log.insert().values(
                     purged_at=now, cutoff=cutoff, calls=n_calls, utterances=n_utts, quotes=n_q, audio_refs=n_audio
@@ -659,8 +661,10 @@ def open_store(target: str | Path = SQLITE_DEFAULT) -> Store:
 # --------------------------------------------------------------------------- command-line entry points
 
 
-def purge_command(target: str | Path, older_than: str, now: datetime | None = None) -> int:
-    """`vpd purge --older-than 12m [--store TARGET]`: prints and logs the counts. Exit code 0, or 2 on bad input."""
+def purge_command(target: str | Path, older_than: str, now: datetime | None = None, out_dir: Path | None = None) -> int:
+    """`vpd purge --older-than 12m [--store TARGET] [--out DIR]`: prints and logs the counts; with an out
+    folder also deletes the purged calls' JSON documents, pages, audio and incident drafts there. Exit code
+    0, or 2 on bad input."""
     import sys
 
     try:
@@ -671,4 +675,9 @@ def purge_command(target: str | Path, older_than: str, now: datetime | None = No
     with Store.open(target) as store:
         report = store.purge(age, now=now)
     print(report.line())
+    if out_dir is not None:
+        from vpd_speech.outputs import purge_out_folder
+
+        n_files = purge_out_folder(Path(out_dir), report.call_ids)
+        print(f"{n_files} files deleted from {out_dir} (call documents, pages, audio, incident drafts)")
     return 0
