@@ -587,6 +587,20 @@ def train(
 
 
 
+def train_command(corpus: str | Path = DEFAULT_CORPUS, out: str | Path = DEFAULT_OUT, seed: int = 13,
+                  asr: str | Path | None = DEFAULT_ASR, make_asr: bool = False, epochs: Optional[int] = None,
+                  use_markers: bool = True, threads: int = 2) -> int:
+    """`vpd train`: optionally (re)make the ASR transcripts (resumable), then train and calibrate. Returns 0."""
+    say = lambda m: print(m, flush=True)  # noqa: E731
+    if make_asr:
+        if not asr:
+            raise ValueError("--make-asr needs an ASR transcript path")
+        make_asr_variants(corpus, asr, log=say)
+    kw = {"epochs": epochs} if epochs else {}
+    train(corpus, out, seed=seed, asr_path=asr, use_markers=use_markers, threads=threads, log=say, **kw)
+    return 0
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     """`python -m vpd_speech.train asr|train ...` (the same steps as `vpd train`)."""
     import argparse
@@ -609,10 +623,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     if args.cmd == "asr":
         make_asr_variants(args.corpus, args.out, limit=args.limit, log=lambda m: print(m, flush=True))
         return 0
-    kw = {"epochs": args.epochs} if args.epochs else {}
-    train(args.corpus, args.out, seed=args.seed, asr_path=args.asr, use_markers=not args.no_markers,
-          log=lambda m: print(m, flush=True), **kw)
-    return 0
+    return train_command(args.corpus, args.out, args.seed, args.asr, epochs=args.epochs,
+                         use_markers=not args.no_markers)
 
 
 if __name__ == "__main__":
