@@ -20,7 +20,6 @@ import sys
 import tempfile
 import tomllib
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import soundfile as sf
@@ -73,7 +72,7 @@ def _espeak(text: str, voice: str, speed: int, pitch: int, wav: Path) -> bool:
     return proc.returncode == 0 and wav.exists() and wav.stat().st_size > 44
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def resolve_voice(voice: str) -> str:
     """The voice that actually works here: the one asked for, or its espeak-ng fallback."""
     with tempfile.TemporaryDirectory() as tmp:

@@ -6,7 +6,8 @@ Caller texts get a norm-matrix level, agent texts a werkinstructie act. Any impl
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence
+from collections.abc import Sequence
+from typing import Protocol
 
 from vpd_speech.labels import Role
 from vpd_speech.schema import Classification

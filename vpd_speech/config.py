@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -29,7 +29,7 @@ class VadConfig(_Section):
     """Silero VAD settings passed to faster-whisper; tuned for 8 kHz telephone band."""
 
     threshold: float = 0.35
-    neg_threshold: Optional[float] = None
+    neg_threshold: float | None = None
     min_speech_duration_ms: int = 150
     min_silence_duration_ms: int = 500
     speech_pad_ms: int = 300
@@ -44,13 +44,13 @@ class AsrConfig(_Section):
     cpu_threads: int = 2
     beam_size: int = 1
     batch_size: int = 8  # > 1 uses faster-whisper's BatchedInferencePipeline
-    initial_prompt: Optional[str] = None
-    hotwords: Optional[str] = None
+    initial_prompt: str | None = None
+    hotwords: str | None = None
     condition_on_previous_text: bool = False
 
 
 class SpeakersConfig(_Section):
-    agent_channel: Optional[Literal["left", "right", "auto"]] = "auto"
+    agent_channel: Literal["left", "right", "auto"] | None = "auto"
     n_speakers: int = 2
     greeting_patterns: list[str] = Field(
         default_factory=lambda: [r"u spreekt met", r"\bgemeente\b", r"waarmee kan ik u helpen", r"wat kan ik voor u doen"]

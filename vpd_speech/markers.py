@@ -22,10 +22,10 @@ import operator
 import os
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional, Sequence
 
 from vpd_speech.labels import AGENT_ACTS, CALLER_LABELS, Role
 from vpd_speech.schema import Classification, Evidence
@@ -167,13 +167,14 @@ def _parse_file(path: Path) -> tuple[dict[str, str], list[str]]:
 
 
 try:  # the regex parser, to find which characters a pattern can start with
-    from re import _constants as _sre_c, _parser as _sre_p  # Python >= 3.11
+    from re import _constants as _sre_c  # Python >= 3.11
+    from re import _parser as _sre_p
 except ImportError:  # pragma: no cover
     import sre_constants as _sre_c  # type: ignore[no-redef]
     import sre_parse as _sre_p  # type: ignore[no-redef]
 
 
-def _first_seq(items) -> tuple[Optional[set[str]], bool]:
+def _first_seq(items) -> tuple[set[str] | None, bool]:
     chars: set[str] = set()
     for op, av in items:
         first, nullable = _first_item(op, av)
@@ -185,7 +186,7 @@ def _first_seq(items) -> tuple[Optional[set[str]], bool]:
     return chars, True
 
 
-def _first_item(op, av) -> tuple[Optional[set[str]], bool]:
+def _first_item(op, av) -> tuple[set[str] | None, bool]:
     c = _sre_c
     if op is c.LITERAL:
         return {chr(av)}, False
@@ -220,7 +221,7 @@ def _first_item(op, av) -> tuple[Optional[set[str]], bool]:
     return None, False
 
 
-def first_chars(pattern: str) -> Optional[frozenset[str]]:
+def first_chars(pattern: str) -> frozenset[str] | None:
     """The characters a match of `pattern` can start with; None when unknown (any character)."""
     try:
         first, nullable = _first_seq(_sre_p.parse(pattern).data)
@@ -246,7 +247,7 @@ class Lexicon:
         if not files:
             raise FileNotFoundError(f"no lexicon files (*.txt) in {self.directory}")
         self.kinds: set[str] = set()
-        entries: list[tuple[_Entry, str, Optional[frozenset[str]]]] = []
+        entries: list[tuple[_Entry, str, frozenset[str] | None]] = []
         for path in files:
             meta, lines = _parse_file(path)
             kind = meta.get("kind", path.stem)
@@ -358,12 +359,12 @@ def _demote_conditional_endings(norm: str, hits: list[Hit]) -> None:
 
 
 @lru_cache(maxsize=8)
-def load_lexicon(directory: Optional[str] = None) -> Lexicon:
+def load_lexicon(directory: str | None = None) -> Lexicon:
     """The compiled lexicon of a directory (default: $VPD_LEXICON_DIR or models/lexicon), cached."""
     return Lexicon(directory or os.environ.get(LEXICON_ENV) or DEFAULT_LEXICON_DIR)
 
 
-def find_markers(text: str, lexicon: Optional[Lexicon] = None) -> list[Evidence]:
+def find_markers(text: str, lexicon: Lexicon | None = None) -> list[Evidence]:
     """Evidence spans of every marker kind in `text`; `text[e.start:e.end] == e.text`."""
     lex = lexicon or load_lexicon()
     return [h.evidence(text) for h in lex.scan(text)]
@@ -414,7 +415,7 @@ def _danger_status(h: Hit, norm: str, hits: list[Hit], has_legit: bool) -> str:
     return "active"
 
 
-def classify_caller(text: str, hits: list[Hit], norm: Optional[str] = None) -> Classification:
+def classify_caller(text: str, hits: list[Hit], norm: str | None = None) -> Classification:
     """Norm-matrix level of a caller utterance from its marker hits."""
     norm = normalise(text) if norm is None else norm
     by = {k: [h for h in hits if h.kind == k] for k in CALLER_KINDS}
@@ -501,7 +502,7 @@ def classify_caller(text: str, hits: list[Hit], norm: Optional[str] = None) -> C
     )
 
 
-def classify_agent(text: str, hits: list[Hit], norm: Optional[str] = None) -> Classification:
+def classify_agent(text: str, hits: list[Hit], norm: str | None = None) -> Classification:
     """Werkinstructie act of an agent utterance; never a caller level (level=None)."""
     scores = {act: 0.0 for act in AGENT_ACTS}
     scores["overig"] = 2.0
@@ -530,7 +531,7 @@ class MarkerClassifier:
 
     name = "markers"
 
-    def __init__(self, lexicon_dir: Optional[str | Path] = None, **_ignored):
+    def __init__(self, lexicon_dir: str | Path | None = None, **_ignored):
         self.lexicon = load_lexicon(str(lexicon_dir) if lexicon_dir else None)
 
     def find_markers(self, text: str) -> list[Evidence]:

@@ -149,6 +149,9 @@ class NormMatrixClassifier:
         self.heads = {role: (heads[f"{role}.weight"].float(), heads[f"{role}.bias"].float()) for role in ("caller", "agent")}
         self.temperature = {role: float(self.config["temperature"][role]) for role in ("caller", "agent")}
         self.use_markers = bool(self.config.get("use_markers", True))
+        bias = self.config.get("logit_bias", {})
+        self.bias = {role: np.array(bias.get(role) or [0.0] * len(labels_for(role)), dtype=np.float32)
+                     for role in ("caller", "agent")}
         self.load_s = time.perf_counter() - t0
 
     # ------------------------------------------------------------------ inference
@@ -163,7 +166,7 @@ class NormMatrixClassifier:
         if self.use_markers:
             x = np.concatenate([x, feats], axis=1)
         w, b = self.heads[role]
-        z = x @ w.numpy().T + b.numpy()
+        z = x @ w.numpy().T + b.numpy() + self.bias[role]
         return z, evidence, rule
 
     def predict_proba(self, texts: Sequence[str], role: Role) -> np.ndarray:

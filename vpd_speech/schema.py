@@ -5,7 +5,7 @@ Bump SCHEMA_VERSION on any change a consumer could notice; the README documents 
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -20,11 +20,11 @@ class AudioInfo(BaseModel):
     file: str
     sha256: str
     bytes: int
-    format: Optional[str] = None
-    codec: Optional[str] = None
-    sample_rate: Optional[int] = None
-    channels: Optional[int] = None
-    duration_s: Optional[float] = None
+    format: str | None = None
+    codec: str | None = None
+    sample_rate: int | None = None
+    channels: int | None = None
+    duration_s: float | None = None
 
 
 class Word(BaseModel):
@@ -45,7 +45,7 @@ class Evidence(BaseModel):
 
 class Classification(BaseModel):
     label: str
-    level: Optional[int] = None  # norm-matrix level for callers, None for agent acts
+    level: int | None = None  # norm-matrix level for callers, None for agent acts
     probabilities: dict[str, float] = Field(default_factory=dict)
     evidence: list[Evidence] = Field(default_factory=list)
     source: str = ""  # which classifier produced it
@@ -57,14 +57,14 @@ class Utterance(BaseModel):
     id: int
     speaker: str
     role: Role
-    channel: Optional[int] = None
+    channel: int | None = None
     start: float
     end: float
     text: str
     words: list[Word] = Field(default_factory=list)
     no_speech_prob: float = 0.0
     avg_logprob: float = 0.0
-    classification: Optional[Classification] = None
+    classification: Classification | None = None
 
 
 class TimelineEvent(BaseModel):
@@ -75,12 +75,12 @@ class TimelineEvent(BaseModel):
     # caller_hung_up, calm_restored
     time: float
     role: Role
-    utterance_id: Optional[int] = None
+    utterance_id: int | None = None
     quote: str = ""
     span: tuple[float, float] = (0.0, 0.0)  # audio span of the evidence, seconds
-    level: Optional[int] = None  # counted caller level at this event (None for agent events)
-    probability: Optional[float] = None  # classifier probability of the utterance's label
-    arousal: Optional[float] = None  # caller arousal of the utterance, supporting evidence only
+    level: int | None = None  # counted caller level at this event (None for agent events)
+    probability: float | None = None  # classifier probability of the utterance's label
+    arousal: float | None = None  # caller arousal of the utterance, supporting evidence only
     note: str = ""  # plain Dutch description for reports
 
 
@@ -104,7 +104,7 @@ class LevelPoint(BaseModel):
     level: int  # level of the classifier's label
     probability: float  # probability of that label (1.0 when the classifier gave none)
     counted_level: int  # level after the guards; drives curve, events and advice
-    guard: Optional[Literal["borderline", "low_confidence"]] = None
+    guard: Literal["borderline", "low_confidence"] | None = None
 
 
 class ArousalPoint(BaseModel):
@@ -113,20 +113,20 @@ class ArousalPoint(BaseModel):
     utterance_id: int
     start: float
     end: float
-    loudness_db: Optional[float] = None
-    pitch_hz: Optional[float] = None
-    speech_rate_wps: Optional[float] = None
-    z_loudness: Optional[float] = None
-    z_pitch: Optional[float] = None
-    z_rate: Optional[float] = None
+    loudness_db: float | None = None
+    pitch_hz: float | None = None
+    speech_rate_wps: float | None = None
+    z_loudness: float | None = None
+    z_pitch: float | None = None
+    z_rate: float | None = None
     arousal: float = 0.0  # weighted mean of the available z-scores
 
 
 class WerkinstructieStep(BaseModel):
     act: str
     done: bool = False
-    time: Optional[float] = None  # first time the agent showed this step
-    utterance_id: Optional[int] = None
+    time: float | None = None  # first time the agent showed this step
+    utterance_id: int | None = None
 
 
 class WerkinstructieCheck(BaseModel):
@@ -152,7 +152,7 @@ class Episode(BaseModel):
     peak_time: float
     trigger_time: float  # when the level that sets the approach was first reached
     approach: str
-    calm_restored_s: Optional[float] = None
+    calm_restored_s: float | None = None
     werkinstructie: WerkinstructieCheck
 
 
@@ -162,19 +162,19 @@ class Timeline(BaseModel):
     first_level_s: dict[int, float] = Field(default_factory=dict)  # level -> first time reached
     curve: list[tuple[float, float]] = Field(default_factory=list)  # (time, escalation value)
     events: list[TimelineEvent] = Field(default_factory=list)
-    advice: Optional[Advice] = None
+    advice: Advice | None = None
     levels: list[LevelPoint] = Field(default_factory=list)
     episodes: list[Episode] = Field(default_factory=list)
     boundary_set: bool = False
     ended_by_agent: bool = False
-    caller_corrected: Optional[bool] = None  # None: never addressed after crossing the norm
+    caller_corrected: bool | None = None  # None: never addressed after crossing the norm
     arousal: list[ArousalPoint] = Field(default_factory=list)  # caller only
     arousal_curve: list[tuple[float, float]] = Field(default_factory=list)
 
 
 class SpeakerInfo(BaseModel):
     method: Literal["stereo", "mono_clustering", "mono_single"]
-    agent_channel: Optional[Literal["left", "right"]] = None
+    agent_channel: Literal["left", "right"] | None = None
     role_source: str = ""  # "config", "metadata", "greeting", "first_speaker", ...
     n_speakers: int = 2
 
@@ -184,11 +184,11 @@ class CallResult(BaseModel):
     call_id: str
     file: str
     status: Literal["ok", "error"] = "ok"
-    error: Optional[str] = None
-    audio: Optional[AudioInfo] = None
+    error: str | None = None
+    audio: AudioInfo | None = None
     metadata: dict[str, str] = Field(default_factory=dict)
-    speakers: Optional[SpeakerInfo] = None
+    speakers: SpeakerInfo | None = None
     utterances: list[Utterance] = Field(default_factory=list)
-    timeline: Optional[Timeline] = None
+    timeline: Timeline | None = None
     timings_s: dict[str, float] = Field(default_factory=dict)  # wall time per stage
     models: dict[str, str] = Field(default_factory=dict)

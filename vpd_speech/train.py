@@ -275,6 +275,28 @@ def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
     return best_t
 
 
+def fit_threat_bias(z: np.ndarray, y: np.ndarray, target: float = 0.95, max_drop: float = 0.02) -> float:
+    """Smallest offset on the dreiging logit that reaches `target` dev recall without costing more than
+    `max_drop` macro-F1; when no offset reaches it, the one with the best recall within that cost."""
+    from sklearn.metrics import f1_score
+
+    k = CALLER_LABELS.index("dreiging")
+    base = f1_score(y, z.argmax(1), average="macro")
+    best_b, best_r = 0.0, -1.0
+    for b in np.arange(0.0, 4.01, 0.1):
+        zz = z.copy()
+        zz[:, k] += b
+        pred = zz.argmax(1)
+        if f1_score(y, pred, average="macro") < base - max_drop:
+            break
+        rec = float(np.mean(pred[y == k] == k)) if (y == k).any() else 1.0
+        if rec >= target:
+            return float(b)
+        if rec > best_r + 1e-9:
+            best_b, best_r = float(b), rec
+    return best_b
+
+
 def ece(probs: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
     """Expected calibration error of the top-label probability."""
     conf = probs.max(axis=1)
@@ -392,6 +414,7 @@ def train(
     lora_targets: Sequence[str] = ("query", "key", "value", "dense"),
     lora_layers: int = 4,
     use_markers: bool = True,
+    threat_recall: Optional[float] = 0.95,
     n_aug: int = 1,
     threads: int = 2,
     encoder_dir: Path | str | None = None,
@@ -531,6 +554,7 @@ def train(
         "use_markers": use_markers,
         "marker_features": feature_names() if use_markers else [],
         "temperature": {"caller": 1.0, "agent": 1.0},
+        "logit_bias": {"caller": [0.0] * len(CALLER_LABELS), "agent": [0.0] * len(AGENT_ACTS)},
         "train": {"seed": seed, "epochs": epochs, "batch_size": batch_size, "lr": lr, "head_lr": head_lr,
                   "n_aug": n_aug, "threads": threads, "examples": len(train_ex), "corpus": corpus_path.name,
                   "corpus_sha256": hashlib.sha256(corpus_path.read_bytes()).hexdigest(),
@@ -551,6 +575,12 @@ def train(
             continue
         z, _, _ = clf.logits([e.text for e in dev], role)
         y = np.array([e.y for e in dev])
+        if role == "caller" and threat_recall:
+            b = fit_threat_bias(z, y, threat_recall)
+            config["logit_bias"]["caller"][CALLER_LABELS.index("dreiging")] = round(b, 2)
+            z = z + np.array(config["logit_bias"]["caller"])
+            metrics["threat_bias"] = round(b, 2)
+            log(f"  caller: dreiging logit bias {b:.2f} (dev recall target {threat_recall})")
         t = fit_temperature(z, y)
         config["temperature"][role] = round(t, 4)
         metrics[f"calibration_{role}"] = {
@@ -561,6 +591,7 @@ def train(
             f"{metrics[f'calibration_{role}']['ece_after']:.3f}")
     (out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n", "utf-8")
     clf.temperature = dict(config["temperature"])
+    clf.bias = {r: np.array(v, dtype=np.float32) for r, v in config["logit_bias"].items()}
 
     # ---- scores per split and text kind
     for split in ("dev", "test"):
