@@ -310,14 +310,20 @@ def classify_stream(
     fmt: str = "tsv",
     name: str = "",
     classifier=None,
+    kind: str = "norm_matrix",
     **options,
 ) -> int:
-    """The `vpd classify` command: read utterances, classify them as `role`, write one row each. Returns 0."""
-    texts = read_texts(source, name)
-    clf = classifier or NormMatrixClassifier(**options)
-    results = clf.classify(texts, role) if texts else []
+    """The `vpd classify` command: read utterances, classify them as `role`, write one row each. Returns 0.
+
+    `kind` "norm_matrix" (default, the trained model) or "markers" (rules only); every row also carries the
+    marker rules' label (`marker_label`) so both are shown.
+    """
     from vpd_speech.markers import MarkerClassifier
 
+    texts = read_texts(source, name)
+    if classifier is None:
+        classifier = MarkerClassifier() if kind == "markers" else NormMatrixClassifier(**options)
+    results = classifier.classify(texts, role) if texts else []
     rules = [c.label for c in MarkerClassifier().classify(texts, role)] if texts else []
     write_rows(classification_rows(texts, results, rules), out, fmt)
     return 0
