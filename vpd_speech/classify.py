@@ -22,9 +22,13 @@ class Classifier(Protocol):
 
 
 def load_classifier(kind: str, **options) -> Classifier:
-    """Build the configured classifier. `kind` is "markers" (rules with evidence) or a trained model name."""
+    """Build the configured classifier: "markers" (rules with evidence) or "norm_matrix" (fine-tuned e5)."""
     if kind == "markers":
         from vpd_speech.markers import MarkerClassifier
 
         return MarkerClassifier(**options)
-    raise ValueError(f"unknown classifier {kind!r}: choose 'markers'")
+    if kind == "norm_matrix":
+        from vpd_speech.model_classifier import NormMatrixClassifier
+
+        return NormMatrixClassifier(**options)
+    raise ValueError(f"unknown classifier {kind!r}: choose 'markers' or 'norm_matrix'")

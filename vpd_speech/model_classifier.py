@@ -1,11 +1,11 @@
-"""The trained norm-matrix classifier: multilingual-e5-small + LoRA adapter + two calibrated linear heads.
+"""The trained norm-matrix classifier: multilingual-e5-small + marker features + two calibrated linear heads.
 
     encoder   the e5 folder of the model cache (`vpd models setup`, `vpd_speech.e5.default_model_dir()`)
-    adapter   models/norm_matrix/adapter.safetensors: LoRA matrices (A, B per adapted linear layer),
-              merged into the encoder weights once at load time, so inference costs what plain e5 costs
     heads     models/norm_matrix/heads.safetensors: one linear head for caller levels, one for agent acts,
               over [mean-pooled e5 embedding, marker features]
-    config    models/norm_matrix/config.json: labels, LoRA settings, temperature per head (fit on dev)
+    config    models/norm_matrix/config.json: mode, labels, temperature per head (fit on dev), logit offsets
+    adapter   only in mode "lora": LoRA matrices merged into the encoder weights once at load time, so
+              inference costs what plain e5 costs (the shipped model is mode "frozen": no adapter)
 
 The marker layer stays the explainable part: its spans (`find_markers`) are the evidence of every
 classification, and its kinds and rule decision are inputs of the heads (`marker_features`).
@@ -19,12 +19,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Iterable, Optional, Sequence
+from typing import IO
 
 import numpy as np
 
@@ -77,7 +77,7 @@ def marker_features(texts: Sequence[str], role: Role, lexicon=None) -> tuple[np.
     return feats, evidence, rule
 
 
-def resolve_model_dir(model_dir: Optional[str | Path] = None) -> Path:
+def resolve_model_dir(model_dir: str | Path | None = None) -> Path:
     return Path(model_dir or os.environ.get(MODEL_DIR_ENV) or DEFAULT_MODEL_DIR)
 
 
@@ -113,11 +113,11 @@ class NormMatrixClassifier:
 
     def __init__(
         self,
-        model_dir: Optional[str | Path] = None,
-        encoder_dir: Optional[str | Path] = None,
+        model_dir: str | Path | None = None,
+        encoder_dir: str | Path | None = None,
         threads: int = 2,
         batch_size: int = 64,
-        lexicon_dir: Optional[str | Path] = None,
+        lexicon_dir: str | Path | None = None,
         **_ignored,
     ):
         import torch
@@ -132,7 +132,11 @@ class NormMatrixClassifier:
             raise ModelError(
                 f"the multilingual-e5-small encoder is not built in {self.encoder_dir}: run `vpd models setup`"
             )
-        missing = [f for f in TRAINED_FILES if not (self.model_dir / f).is_file()]
+        needed = TRAINED_FILES
+        if (self.model_dir / "config.json").is_file():
+            mode = json.loads((self.model_dir / "config.json").read_text("utf-8")).get("mode", "lora")
+            needed = TRAINED_FILES if mode == "lora" else ("config.json", "heads.safetensors")
+        missing = [f for f in needed if not (self.model_dir / f).is_file()]
         if missing:
             raise ModelError(
                 f"the trained norm-matrix classifier is missing in {self.model_dir} ({', '.join(missing)}): run `vpd train`"
@@ -142,7 +146,10 @@ class NormMatrixClassifier:
         self.batch_size = int(batch_size)
         self.config = json.loads((self.model_dir / "config.json").read_text("utf-8"))
         self.lexicon = load_lexicon(str(lexicon_dir) if lexicon_dir else None)
-        self.tokenizer, self.encoder = load_encoder(self.encoder_dir, self.model_dir / "adapter.safetensors", self.config)
+        self.mode = self.config.get("mode", "lora")  # "lora": adapted encoder; "frozen": plain e5
+        self.normalize = bool(self.config.get("normalize", False))
+        adapter = self.model_dir / "adapter.safetensors" if self.mode == "lora" else None
+        self.tokenizer, self.encoder = load_encoder(self.encoder_dir, adapter, self.config)
         from safetensors.torch import load_file
 
         heads = load_file(str(self.model_dir / "heads.safetensors"))
@@ -157,8 +164,11 @@ class NormMatrixClassifier:
     # ------------------------------------------------------------------ inference
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Mean-pooled embeddings (not normalised) from the adapted encoder, rows in input order."""
-        return encode(self.tokenizer, self.encoder, texts, self.batch_size)
+        """Mean-pooled embeddings (L2-normalised when the heads were trained so), rows in input order."""
+        x = encode(self.tokenizer, self.encoder, texts, self.batch_size)
+        if self.normalize:
+            x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+        return x
 
     def logits(self, texts: Sequence[str], role: Role) -> tuple[np.ndarray, list[list[Evidence]], list[str]]:
         feats, evidence, rule = marker_features(texts, role, self.lexicon)
@@ -195,7 +205,7 @@ class NormMatrixClassifier:
         return out
 
 
-def load_encoder(encoder_dir: Path, adapter_path: Optional[Path], config: dict):
+def load_encoder(encoder_dir: Path, adapter_path: Path | None, config: dict):
     """(tokenizer, BertModel in eval mode) with the LoRA adapter merged into the weights."""
     import torch
     from safetensors.torch import load_file
@@ -329,15 +339,15 @@ def classify_stream(
     return 0
 
 
-def classify_file(path: Optional[str], out_path: Optional[str] = None, role: Role = "caller",
-                  fmt: Optional[str] = None, **options) -> int:
+def classify_file(path: str | None, out_path: str | None = None, role: Role = "caller",
+                  fmt: str | None = None, **options) -> int:
     """`vpd classify [FILE] [--out OUT] --role R --format tsv|jsonl`; FILE '-' or None is stdin."""
     if fmt is None:
         fmt = "jsonl" if out_path and out_path.endswith((".jsonl", ".json")) else "tsv"
     if path in (None, "-"):
         src, name = sys.stdin, ""
     else:
-        src, name = open(path, encoding="utf-8"), str(path)
+        src, name = open(path, encoding="utf-8"), str(path)  # noqa: SIM115 - closed in the finally below
     try:
         if out_path and out_path != "-":
             with open(out_path, "w", encoding="utf-8", newline="") as out:

@@ -86,8 +86,10 @@ def setup_whisper_base(cache: Path | None = None, force: bool = False) -> Path:
 
 
 def setup_all(force: bool = False) -> dict[str, Path]:
-    """Build every offline model folder the default pipeline needs (the `vpd models setup` step)."""
-    return {WHISPER_BASE: setup_whisper_base(force=force)}
+    """Build every offline model folder the pipeline can use (the `vpd models setup` step)."""
+    from vpd_speech.e5 import MODEL_NAME, build_e5, default_model_dir
+
+    return {WHISPER_BASE: setup_whisper_base(force=force), MODEL_NAME: build_e5(default_model_dir(), force=force)}
 
 
 def resolve_whisper(name: str) -> str:

