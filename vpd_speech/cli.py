@@ -39,15 +39,18 @@ def _score(args: argparse.Namespace) -> int:
             store.close()
     if not args.no_report:
         write_batch_reports(args.out, files, summary, embed_audio=args.embed_audio, redact=not args.unredacted)
-    _print_table(summary, args.out)
+    _print_table(summary, args.out, {f.name for f in files})
     if summary.failed:
         print(f"{len(summary.failed)} of {len(files)} files failed; see the error column in {args.out / 'calls.csv'}", file=sys.stderr)
         return 1
     return 0
 
 
-def _print_table(summary, out: Path) -> None:
-    rows = [(r.file, r.status, r) for r in summary.scored]
+def _print_table(summary, out: Path, names: set[str]) -> None:
+    """The calls of this run, scored now or before, worst first."""
+    from vpd_speech.outputs import read_calls
+
+    rows = [(r.file, r.status, r) for r in read_calls(out) if r.file in names]
     width = max([len(f) for f, _, _ in rows] + [4])
     print(f"{'file':<{width}}  {'hoogste niveau':<18}  meldadvies")
     for file, status, r in sorted(rows, key=lambda x: -(x[2].timeline.max_level if x[2].timeline else -1)):
