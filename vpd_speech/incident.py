@@ -38,7 +38,6 @@ _SENTENCE_NL: dict[str, str] = {
     "caller_corrected": "De burger ging verder zonder agressie",
     "repeated_after_correction": "De burger ging na het aanspreken opnieuw over de grens",
     "ended_by_agent": "De medewerker beëindigde het gesprek",
-    "call_ended_by_agent": "De medewerker beëindigde het gesprek",
     "caller_hung_up": "De burger verbrak de verbinding",
     "calm_restored": "Het gesprek kwam tot rust",
 }
@@ -46,7 +45,6 @@ _AGENT_NL: dict[str, str] = {
     "behaviour_named": "gedrag benoemd",
     "boundary_set": "grens gesteld",
     "ended_by_agent": "gesprek beëindigd",
-    "call_ended_by_agent": "gesprek beëindigd",
 }
 CSV_COLUMNS = [
     "call_id", "status", "datum_tijd", "duur", "duur_s", "medewerker", "kanaal", "categorie", "categorieen",

@@ -53,7 +53,6 @@ EVENT_NAMES_NL: dict[str, str] = {
     "caller_corrected": "burger corrigeerde",
     "repeated_after_correction": "opnieuw over de grens",
     "ended_by_agent": "gesprek beëindigd",
-    "call_ended_by_agent": "gesprek beëindigd",
     "caller_hung_up": "burger hing op",
     "calm_restored": "rust hersteld",
 }
@@ -63,7 +62,6 @@ MARKER_SHAPES: dict[str, str] = {
     "behaviour_named": "triangle",
     "caller_corrected": "circle",
     "ended_by_agent": "square",
-    "call_ended_by_agent": "square",
     "caller_hung_up": "square",
     "norm_crossed": "diamond",
     "threat": "diamond",
@@ -160,10 +158,10 @@ def reflection_questions(result: CallResult) -> list[Reflection]:
     if "threat" in first:
         ev = first["threat"]
         add(Q_VERHOUDING, f"Bedreiging om {fmt_time(ev.time)}.")
-        if "ended_by_agent" not in first and "call_ended_by_agent" not in first:
+        if "ended_by_agent" not in first:
             add(Q_STOPPEN, "Na de bedreiging is het gesprek niet door de medewerker beëindigd.")
-    if "ended_by_agent" in first or "call_ended_by_agent" in first:
-        ev = first.get("ended_by_agent") or first["call_ended_by_agent"]
+    if "ended_by_agent" in first:
+        ev = first["ended_by_agent"]
         add(Q_REGIE, f"Het gesprek werd beëindigd om {fmt_time(ev.time)}.")
     if t.max_level >= 3 or (t.advice is not None and t.advice.advice == "melden"):
         add(Q_HULP_COLLEGA, "Na een gesprek met normoverschrijdend gedrag.")

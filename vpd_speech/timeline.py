@@ -623,6 +623,13 @@ def _advice(tl: Timeline, opts: TimelineOptions) -> Advice:
 
     reasons: list[str] = []
     evidence: list[int] = []
+
+    def cite(kind: str, sentence: str) -> None:
+        """A reason for every event of this kind ({t} is its time), with the event as evidence."""
+        for i in of(kind):
+            reasons.append(sentence.format(t=fmt_time(ev[i].time)))
+            evidence.append(i)
+
     advice = "niet_melden"
     pattern = False
     level = tl.max_level
@@ -633,12 +640,8 @@ def _advice(tl: Timeline, opts: TimelineOptions) -> Advice:
             reasons.append(f"Bedreiging om {fmt_time(ev[i].time)}: {q(i)}.")
             evidence.append(i)
         reasons.append("Bij dreiging of intimidatie wordt altijd gemeld (normenkader, niveau 4).")
-        for i in of("ended_by_agent"):
-            reasons.append(f"De medewerker beëindigde het gesprek om {fmt_time(ev[i].time)}.")
-            evidence.append(i)
-        for i in of("caller_hung_up"):
-            reasons.append(f"De burger verbrak de verbinding om {fmt_time(ev[i].time)}.")
-            evidence.append(i)
+        cite("ended_by_agent", "De medewerker beëindigde het gesprek om {t}.")
+        cite("caller_hung_up", "De burger verbrak de verbinding om {t}.")
     elif level == 3:
         crossings = [
             i
@@ -703,12 +706,8 @@ def _advice(tl: Timeline, opts: TimelineOptions) -> Advice:
                     "Na het aanspreken sprak de burger niet meer; een correctie is niet vastgesteld: "
                     "melden (normenkader, niveau 3)."
                 )
-        for i in of("caller_hung_up"):
-            reasons.append(f"De burger verbrak de verbinding om {fmt_time(ev[i].time)}.")
-            evidence.append(i)
-        for i in of("ended_by_agent"):
-            reasons.append(f"De medewerker beëindigde het gesprek om {fmt_time(ev[i].time)}.")
-            evidence.append(i)
+        cite("caller_hung_up", "De burger verbrak de verbinding om {t}.")
+        cite("ended_by_agent", "De medewerker beëindigde het gesprek om {t}.")
     elif level in (1, 2):
         kind = "first_criticism" if level == 2 else "first_emotion"
         i = of(kind)[0]
