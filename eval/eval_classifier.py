@@ -11,7 +11,8 @@ Systems:
               logistic regression, calibrated
 
 The two trained baselines see the same training texts as the fine-tuned model: the train split's clean
-text, its ASR transcripts (eval/data/asr_transcripts.tsv) and one augmented copy of each utterance.
+text, its ASR transcripts (eval/data/asr_transcripts.tsv, plus the agent take with a second voice) and one
+augmented copy of each utterance.
 Prints a summary and writes per-class P/R/F1 and confusion matrices to eval/results/classifier.md.
 
     .venv/bin/python -m eval.eval_classifier [--systems markers,tfidf,frozen,lora,norm_matrix] [--split test]
@@ -27,7 +28,16 @@ from pathlib import Path
 import numpy as np
 
 from vpd_speech.labels import AGENT_ACTS, CALLER_LABELS
-from vpd_speech.train import DEFAULT_ASR, DEFAULT_CORPUS, build_examples, hard_negative, read_asr, read_tsv, scores
+from vpd_speech.train import (
+    DEFAULT_ASR,
+    DEFAULT_CORPUS,
+    build_examples,
+    hard_negative,
+    read_asr,
+    read_extra,
+    read_tsv,
+    scores,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "eval" / "results" / "classifier.md"
@@ -47,7 +57,7 @@ class _Sklearn:
         self.models = {}
 
     def fit(self, rows, asr, seed):
-        ex = build_examples(rows, asr, "train", seed)
+        ex = build_examples(rows, asr, "train", seed, extra=read_extra())
         for role, labels in ROLES:
             sel = [e for e in ex if e.role == role]
             x = [e.text for e in sel]
@@ -93,7 +103,7 @@ class _FrozenMarkers(_Sklearn):
         return np.concatenate([_embed(texts), marker_features(texts, role)[0]], axis=1)
 
     def fit(self, rows, asr, seed):
-        ex = build_examples(rows, asr, "train", seed)
+        ex = build_examples(rows, asr, "train", seed, extra=read_extra())
         for role, labels in ROLES:
             sel = [e for e in ex if e.role == role]
             self.models[role] = self.make().fit(self._x([e.text for e in sel], role), [labels[e.y] for e in sel])

@@ -19,24 +19,44 @@ SCENARIOS = {
     "dreiging": (4, "melden", [("threat", "dreiging"), ("ended_by_agent", "gesprek_beeindigen")]),
 }
 
+# The agent of `dreiging` is the mb-nl3 voice (Whisper base: ~66% WER on it); its closing turn "Ik beëindig
+# nu dit gesprek, en ik doe hiervan melding" comes out as "Ik ben vangt door genoeg de bestrek en ik doe er
+# van melding", in which no classifier can read an ending. That call's level, advice and threat event are
+# asserted; only its ended_by_agent event is a strict xfail, so a fix has to move it out of this set.
+GARBLED_ENDING = {("dreiging", "ended_by_agent")}
 
-# With the marker layer as classifier these fail: Whisper base garbles the words the markers look for
-# ("idioot" -> "video", "beëindig" -> "breng er"). They must pass with the trained classifier (issue 3);
-# strict, so a scenario that starts passing has to be moved out of this list.
-MARKERS_MISS = pytest.mark.xfail(strict=True, reason="marker layer on garbled ASR text; needs the trained classifier")
-CASES = [pytest.param(name, marks=() if name == "neutraal" else MARKERS_MISS) for name in SCENARIOS]
+
+def _score(pipeline, name, cache={}):
+    """Each example call is scored once for all its tests."""
+    if name not in cache:
+        cache[name] = pipeline.score(EXAMPLES / f"{name}.wav")
+    return cache[name]
 
 
-@pytest.mark.parametrize("name", CASES)
-def test_scenario(pipeline, name):
-    level, advice, key_events = SCENARIOS[name]
+def _transcript(result):
+    return [(u.role, u.text, u.classification.label) for u in result.utterances]
+
+
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_scenario_level_and_advice(pipeline, name):
+    level, advice, _ = SCENARIOS[name]
+    result = _score(pipeline, name)
+    assert result.timeline.max_level == level, _transcript(result)
+    assert result.timeline.advice.advice == advice, result.timeline.advice.reasons
+
+
+KEY_EVENTS = [
+    pytest.param(name, kind, label, marks=pytest.mark.xfail(strict=True, reason="agent's ending garbled by ASR")
+                 if (name, kind) in GARBLED_ENDING else ())
+    for name, (_, _, events) in SCENARIOS.items()
+    for kind, label in events
+]
+
+
+@pytest.mark.parametrize("name,kind,label", KEY_EVENTS)
+def test_scenario_key_event_within_2s(pipeline, name, kind, label):
     truth = json.loads((EXAMPLES / f"{name}.truth.json").read_text())
-    result = pipeline.score(EXAMPLES / f"{name}.wav")
-    timeline = result.timeline
-    transcript = [(u.role, u.text, u.classification.label) for u in result.utterances]
-    assert timeline.max_level == level, transcript
-    assert timeline.advice.advice == advice, timeline.advice.reasons
-    for kind, label in key_events:
-        expected = next(t["start"] for t in truth["turns"] if t["label"] == label)
-        times = [e.time for e in timeline.events if e.kind == kind]
-        assert any(abs(t - expected) <= 2.0 for t in times), (kind, expected, times, transcript)
+    result = _score(pipeline, name)
+    expected = next(t["start"] for t in truth["turns"] if t["label"] == label)
+    times = [e.time for e in result.timeline.events if e.kind == kind]
+    assert any(abs(t - expected) <= 2.0 for t in times), (kind, expected, times, _transcript(result))

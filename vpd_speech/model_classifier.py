@@ -2,7 +2,9 @@
 
     encoder   the e5 folder of the model cache (`vpd models setup`, `vpd_speech.e5.default_model_dir()`)
     heads     models/norm_matrix/heads.safetensors: one linear head for caller levels, one for agent acts,
-              over [mean-pooled e5 embedding, marker features]
+              over [mean-pooled e5 embedding, marker features]; in mode "frozen" also a character n-gram
+              TF-IDF head per role (vocabulary in char_ngrams.json) whose logits are added with weight
+              `char_weight`
     config    models/norm_matrix/config.json: mode, labels, temperature per head (fit on dev), logit offsets
     adapter   only in mode "lora": LoRA matrices merged into the encoder weights once at load time, so
               inference costs what plain e5 costs (the shipped model is mode "frozen": no adapter)
@@ -40,6 +42,7 @@ MODEL_DIR_ENV = "VPD_NORM_MATRIX_DIR"
 PREFIX = "query: "
 MAX_LENGTH = 128
 TRAINED_FILES = ("config.json", "adapter.safetensors", "heads.safetensors")
+CHAR_FILE = "char_ngrams.json"  # the character n-gram branch's vocabulary (frozen mode)
 
 # marker kinds that feed the heads (presence flags), then the rule decision's probabilities per role
 _AGENT_CUES = ("ending", "boundary", "behaviour_named", "options", "explain", "closing", "acknowledge")
@@ -159,6 +162,14 @@ class NormMatrixClassifier:
         bias = self.config.get("logit_bias", {})
         self.bias = {role: np.array(bias.get(role) or [0.0] * len(labels_for(role)), dtype=np.float32)
                      for role in ("caller", "agent")}
+        self.char = {}
+        if self.config.get("char_ngrams"):
+            vocab = json.loads((self.model_dir / CHAR_FILE).read_text("utf-8"))
+            self.char = {role: (char_vectorizer(vocab[role], heads[f"{role}.char.idf"].numpy(), self.config["char_ngrams"]),
+                                heads[f"{role}.char.weight"].numpy(), heads[f"{role}.char.bias"].numpy())
+                         for role in ("caller", "agent")}
+        weight = self.config.get("char_weight", 0.0)
+        self.char_weight = {role: float(weight[role] if isinstance(weight, dict) else weight) for role in ("caller", "agent")}
         self.load_s = time.perf_counter() - t0
 
     # ------------------------------------------------------------------ inference
@@ -177,7 +188,16 @@ class NormMatrixClassifier:
             x = np.concatenate([x, feats], axis=1)
         w, b = self.heads[role]
         z = x @ w.numpy().T + b.numpy() + self.bias[role]
+        if self.char and self.char_weight[role]:
+            z = z + self.char_weight[role] * self.char_logits(texts, role)
         return z, evidence, rule
+
+    def char_logits(self, texts: Sequence[str], role: Role) -> np.ndarray:
+        """Logits of the character n-gram head alone (zeros when the model has none)."""
+        if not self.char:
+            return np.zeros((len(texts), len(labels_for(role))), dtype=np.float32)
+        vec, wc, bc = self.char[role]
+        return np.asarray(vec.transform(texts) @ wc.T) + bc
 
     def predict_proba(self, texts: Sequence[str], role: Role) -> np.ndarray:
         z, _, _ = self.logits(texts, role)
@@ -203,6 +223,23 @@ class NormMatrixClassifier:
                 )
             )
         return out
+
+
+def char_vectorizer(vocabulary: Sequence[str], idf: np.ndarray, options: dict):
+    """The character n-gram TF-IDF of the frozen model, rebuilt from its stored vocabulary and idf weights.
+
+    Character n-grams within words survive ASR misspellings ("idiot" for "idioot") that split the
+    encoder's word pieces differently."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vec = TfidfVectorizer(vocabulary={g: i for i, g in enumerate(vocabulary)}, dtype=np.float32, **char_options(options))
+    vec.idf_ = np.asarray(idf, dtype=np.float32)
+    return vec
+
+
+def char_options(options: dict) -> dict:
+    """TfidfVectorizer arguments from the config's `char_ngrams` entry."""
+    return {"analyzer": "char_wb", "ngram_range": tuple(options["ngram_range"]), "sublinear_tf": True, "lowercase": True}
 
 
 def load_encoder(encoder_dir: Path, adapter_path: Path | None, config: dict):

