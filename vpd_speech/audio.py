@@ -122,8 +122,45 @@ def decode(path: Path | str, config: AudioConfig | None = None, sha256: str | No
         told = f" of {declared:.1f} s declared" if declared else ""
         raise AudioError(f"truncated or corrupt file: decoding stopped after {decoded:.1f} s{told}")
     info.duration_s = round(decoded, 3)
-    _check_content(samples, config)
+    return checked_audio(samples, info, config)
+
+
+def checked_audio(samples: np.ndarray, info: AudioInfo, config: AudioConfig | None = None) -> Audio:
+    """Decoded samples as an Audio, after the content checks every call gets (too short, all silence)."""
+    _check_content(samples, config or AudioConfig())
     return Audio(samples=samples, info=info)
+
+
+class PcmDecoder:
+    """Interleaved 16-bit PCM (as a live stream sends it), piece by piece, into float32 16 kHz channels.
+
+    It uses the same resampler as `decode`, so the PCM of a recording gives exactly the samples that
+    decoding the recording gives, however the PCM is cut into pieces.
+    """
+
+    def __init__(self, sample_rate: int, channels: int):
+        self.sample_rate, self.channels = sample_rate, channels
+        self.layout = "mono" if channels == 1 else "stereo"
+        self._resampler = av.AudioResampler(format="fltp", layout=self.layout, rate=SAMPLE_RATE)
+
+    def push(self, pcm: bytes) -> np.ndarray:
+        """New 16 kHz samples, shape (channels, n); `pcm` must hold whole sample frames."""
+        if len(pcm) % (2 * self.channels):
+            raise AudioError(f"{len(pcm)} bytes is not a whole number of {self.channels}-channel 16-bit samples")
+        if not pcm:
+            return np.zeros((self.channels, 0), dtype=np.float32)
+        samples = np.frombuffer(pcm, dtype="<i2").reshape(1, -1)
+        frame = av.AudioFrame.from_ndarray(samples, format="s16", layout=self.layout)
+        frame.sample_rate = self.sample_rate
+        return self._collect(self._resampler.resample(frame))
+
+    def flush(self) -> np.ndarray:
+        """The samples the resampler still holds, at the end of the stream."""
+        return self._collect(self._resampler.resample(None))
+
+    def _collect(self, frames) -> np.ndarray:
+        chunks = [f.to_ndarray() for f in frames]
+        return np.concatenate(chunks, axis=1) if chunks else np.zeros((self.channels, 0), dtype=np.float32)
 
 
 def _check_content(samples: np.ndarray, config: AudioConfig) -> None:

@@ -1,50 +1,83 @@
 """Batch scoring of a set of audio files: resumable (keyed by content hash), one error record per broken
-file, results written atomically as each call finishes."""
+file, results written atomically as each call finishes.
+
+Planning (which calls still need scoring), scoring one call and finishing (JSON, store, summary) are shared
+by every engine; an engine only dispatches the planned calls and yields their results as they finish. The
+local engine is here; the Ray engine is `ray_engine.py`.
+"""
 
 from __future__ import annotations
 
+import socket
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import time
+from collections.abc import Callable, Generator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
-from vpd_speech.audio import file_sha256
 from vpd_speech.config import PipelineConfig
 from vpd_speech.outputs import CALLS_DIR, read_call, write_call, write_tables
 from vpd_speech.pipeline import Pipeline, call_id_for
 from vpd_speech.schema import CallResult
+from vpd_speech.sources import Source, local_copy, source_name, source_sha256
 
-AUDIO_EXTENSIONS = {".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".mp4", ".wma", ".au", ".aif", ".aiff"}
+HASH_THREADS = 8  # hashing is I/O bound (shared or object storage): read several files at once
+
+
+@dataclass(frozen=True)
+class CallJob:
+    """One call to score: where its audio is, the SHA-256 of its bytes and its sidecar metadata."""
+
+    source: Source
+    sha256: str
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return source_name(self.source)
+
+
+Results = Generator[CallResult, None, None]
+Dispatch = Callable[[list[CallJob]], Results]
+"""An engine: scores the jobs (each with `score_job`) and yields each result as soon as it is done.
+Closing the generator (the batch ends early: Ctrl-C, an error) stops the engine's workers."""
 
 
 @dataclass
 class BatchSummary:
     scored: list[CallResult] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    wall_s: float = 0.0
 
     @property
     def failed(self) -> list[CallResult]:
         return [r for r in self.scored if r.status == "error"]
 
+    @property
+    def audio_s(self) -> float:
+        """Seconds of audio in the calls scored successfully in this run."""
+        return sum(r.audio.duration_s for r in self.scored if r.status == "ok" and r.audio is not None)
 
-def list_audio(sources: list[Path]) -> list[Path]:
-    """Audio files among the sources (files as given; folders searched recursively by extension)."""
-    files: list[Path] = []
-    for src in sources:
-        if src.is_dir():
-            files += sorted(p for p in src.rglob("*") if p.is_file() and p.suffix.lower() in AUDIO_EXTENSIONS)
-        elif src.exists():
-            files.append(src)
-        else:
-            raise FileNotFoundError(f"no such file or folder: {src}")
-    return list(dict.fromkeys(files))
+    def line(self) -> str:
+        """One line for the end of a run: counts, audio hours, wall time and speed as a multiple of real time."""
+        speed = f"{self.audio_s / self.wall_s:.1f}x real time" if self.wall_s > 0 and self.audio_s > 0 else "-"
+        return (
+            f"{len(self.scored) - len(self.failed)} calls scored, {len(self.skipped)} skipped (already scored), "
+            f"{len(self.failed)} failed; {self.audio_s / 3600:.2f} h of audio in {self.wall_s:.1f} s wall time: {speed}"
+        )
 
 
-def already_scored(out_dir: Path, sha256: str) -> CallResult | None:
-    """The successful result for the same content (under any file name), if there is one."""
-    for done in (out_dir / CALLS_DIR).glob(f"*_{sha256[:10]}.json"):
+def already_scored(out_dir: Path, sha256: str, index: dict[str, list[Path]] | None = None) -> CallResult | None:
+    """The successful result for the same content (under any file name), if there is one.
+
+    `index` (from `scored_index`) saves a folder search per call in large batches."""
+    prefix = sha256[:10]
+    candidates = index.get(prefix, []) if index is not None else (out_dir / CALLS_DIR).glob(f"*_{prefix}.json")
+    for done in candidates:
         try:
             result = read_call(done)
         except ValueError:
@@ -52,6 +85,117 @@ def already_scored(out_dir: Path, sha256: str) -> CallResult | None:
         if result.status == "ok" and result.audio and result.audio.sha256 == sha256:
             return result
     return None
+
+
+def scored_index(out_dir: Path) -> dict[str, list[Path]]:
+    """Call documents in the out folder by the hash prefix that ends their call_id (listed once per batch)."""
+    index: dict[str, list[Path]] = {}
+    for path in (out_dir / CALLS_DIR).glob("*.json"):
+        index.setdefault(path.stem.rpartition("_")[2], []).append(path)
+    return index
+
+
+def plan_batch(
+    files: list[Source], out_dir: Path, metadata: dict[str, dict], force: bool, store=None
+) -> tuple[list[CallJob], list[str]]:
+    """The calls still to score, and the names of those skipped because their content was scored before.
+
+    A skipped call is written into `store` as well, so a first run with --store also stores earlier results."""
+    index = scored_index(out_dir)
+    with ThreadPoolExecutor(HASH_THREADS) as pool:
+        hashes = list(pool.map(source_sha256, files))
+    todo: list[CallJob] = []
+    skipped: list[str] = []
+    for source, sha256 in zip(files, hashes):
+        done = None if force else already_scored(out_dir, sha256, index)
+        if done is not None:
+            skipped.append(source_name(source))
+            if store is not None:
+                store.write_call(done)
+        else:
+            todo.append(CallJob(source, sha256, metadata.get(source_name(source), {})))
+    return todo, skipped
+
+
+def error_result(job: CallJob, message: str) -> CallResult:
+    """The error record of a call that could not be scored; the batch goes on."""
+    return CallResult(call_id=call_id_for(Path(job.name), job.sha256), file=job.name, status="error", error=message)
+
+
+def score_job(pipeline: Pipeline, job: CallJob) -> CallResult:
+    """Score one call; an unexpected failure becomes this call's error record instead of ending the batch."""
+    try:
+        with local_copy(job.source) as path:
+            return pipeline.score(path, job.metadata, sha256=job.sha256)
+    except FileNotFoundError as e:
+        return error_result(job, f"audio not readable on {socket.gethostname()}: {e}")
+    except Exception as e:  # noqa: BLE001 - one broken call must not stop the batch
+        return error_result(job, f"internal error: {type(e).__name__}: {e}")
+
+
+def run_batch(
+    files: list[Source],
+    out_dir: Path,
+    config: PipelineConfig,
+    dispatch: Dispatch,
+    metadata: dict[str, dict] | None = None,
+    force: bool = False,
+    progress: bool = True,
+    store=None,
+) -> BatchSummary:
+    """Plan, let `dispatch` score what is left, and write each result as it comes back (JSON, store, tables)."""
+    start = time.perf_counter()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    todo, skipped = plan_batch(files, out_dir, metadata or {}, force, store)
+    summary = BatchSummary(skipped=skipped)
+    bar = tqdm(total=len(todo), desc="scoring", unit="call", file=sys.stderr, disable=not progress or not todo)
+    audio_s = 0.0
+    try:
+        if todo:
+            with closing(dispatch(todo)) as results:
+                for result in results:
+                    _finish(result, out_dir, summary, store)
+                    audio_s += result.audio.duration_s if result.status == "ok" and result.audio else 0.0
+                    speed = audio_s / (time.perf_counter() - start)
+                    bar.set_postfix_str(f"{audio_s / 3600:.2f} h audio, {speed:.1f}x real time")
+                    bar.update(1)
+    finally:
+        bar.close()
+        write_tables(out_dir, parquet=config.output.parquet)
+        summary.wall_s = time.perf_counter() - start
+    return summary
+
+
+def score_batch(
+    files: list[Source],
+    out_dir: Path,
+    config: PipelineConfig,
+    metadata: dict[str, dict] | None = None,
+    workers: int = 1,
+    force: bool = False,
+    pipeline: Pipeline | None = None,
+    progress: bool = True,
+    store=None,
+) -> BatchSummary:
+    """Score the files that are not done yet on this machine; results go to out_dir (and into `store` when given)."""
+
+    def dispatch(jobs: list[CallJob]) -> Results:
+        return _dispatch_local(jobs, config, workers, pipeline)
+
+    return run_batch(files, out_dir, config, dispatch, metadata=metadata, force=force, progress=progress, store=store)
+
+
+def _dispatch_local(jobs: list[CallJob], config: PipelineConfig, workers: int, pipeline: Pipeline | None) -> Results:
+    """In this process, or in `workers` processes that each load the models once."""
+    if workers <= 1 or len(jobs) <= 1:
+        pipeline = pipeline or Pipeline(config)
+        for job in jobs:
+            yield score_job(pipeline, job)
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(config,)) as pool:
+        futures = [pool.submit(_score_in_worker, job) for job in jobs]
+        for future in as_completed(futures):
+            yield future.result()
 
 
 _worker_pipeline: Pipeline | None = None
@@ -62,76 +206,30 @@ def _init_worker(config: PipelineConfig) -> None:
     _worker_pipeline = Pipeline(config)
 
 
-def _score_in_worker(path: Path, metadata: dict, sha256: str) -> CallResult:
-    return _score_safely(_worker_pipeline, path, metadata, sha256)
+def _score_in_worker(job: CallJob) -> CallResult:
+    return score_job(_worker_pipeline, job)
 
 
-def _score_safely(pipeline: Pipeline, path: Path, metadata: dict, sha256: str) -> CallResult:
-    """Score one call; an unexpected failure becomes this call's error record instead of ending the batch."""
-    try:
-        return pipeline.score(path, metadata, sha256=sha256)
-    except Exception as e:  # noqa: BLE001 - one broken call must not stop the batch
-        return CallResult(call_id=call_id_for(path, sha256), file=path.name, status="error", error=f"internal error: {type(e).__name__}: {e}")
+def write_batch_reports(
+    out_dir: Path, files: list[Source], summary: BatchSummary, embed_audio: bool = True, redact: bool = True
+) -> None:
+    """Call pages for the calls scored in this run, the index over all calls, incident drafts for `melden`.
 
-
-def score_batch(
-    files: list[Path],
-    out_dir: Path,
-    config: PipelineConfig,
-    metadata: dict[str, dict] | None = None,
-    workers: int = 1,
-    force: bool = False,
-    pipeline: Pipeline | None = None,
-    progress: bool = True,
-    store=None,
-) -> BatchSummary:
-    """Score the files that are not done yet; results go to out_dir (and into `store` when given)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    metadata = metadata or {}
-    summary = BatchSummary()
-    todo = []
-    for path in files:
-        sha256 = file_sha256(path)
-        done = None if force else already_scored(out_dir, sha256)
-        if done is not None:
-            summary.skipped.append(path.name)
-            if store is not None:  # a first run with --store also stores what was scored before
-                store.write_call(done)
-        else:
-            todo.append((path, metadata.get(path.name, {}), sha256))
-    bar = tqdm(total=len(todo), desc="scoring", unit="call", file=sys.stderr, disable=not progress or not todo)
-    try:
-        if workers <= 1 or len(todo) <= 1:
-            pipeline = pipeline or (Pipeline(config) if todo else None)
-            for path, meta, sha256 in todo:
-                _finish(_score_safely(pipeline, path, meta, sha256), out_dir, summary, bar, store)
-        else:
-            with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(config,)) as pool:
-                futures = [pool.submit(_score_in_worker, *job) for job in todo]
-                for future in as_completed(futures):
-                    _finish(future.result(), out_dir, summary, bar, store)
-    finally:
-        bar.close()
-        write_tables(out_dir, parquet=config.output.parquet)
-    return summary
-
-
-def write_batch_reports(out_dir: Path, files: list[Path], summary: BatchSummary, embed_audio: bool = True, redact: bool = True) -> None:
-    """Call pages for the calls scored in this run, the index over all calls, incident drafts for `melden`."""
+    Pages of calls read from a URL get no audio player (the audio is not on this machine)."""
     from vpd_speech.incident import write_incidents
     from vpd_speech.outputs import read_calls
     from vpd_speech.report import write_reports
 
     results = read_calls(out_dir)
     new = {r.call_id for r in summary.scored}
-    audio = {p.name: p for p in files}
+    audio = {p.name: p for p in files if isinstance(p, Path)}
     write_reports(out_dir / "report", results, audio, embed_audio=embed_audio, redact=redact, only=new)
     write_incidents([r for r in results if r.call_id in new], out_dir / "incidents", redact=redact)
 
 
-def _finish(result: CallResult, out_dir: Path, summary: BatchSummary, bar: tqdm, store) -> None:
+def _finish(result: CallResult, out_dir: Path, summary: BatchSummary, store) -> None:
+    """Write one finished call: its JSON (atomic, keyed by call_id, so a repeat replaces it) and its store rows."""
     write_call(result, out_dir)
     if store is not None:
         store.write_call(result)
     summary.scored.append(result)
-    bar.update(1)

@@ -10,11 +10,13 @@ from vpd_speech import __version__
 from vpd_speech.config import ConfigError, load_config
 from vpd_speech.labels import LEVEL_NAMES_NL
 from vpd_speech.models import ModelError
+from vpd_speech.sources import as_source
 
 
 def _score(args: argparse.Namespace) -> int:
-    from vpd_speech.batch import list_audio, score_batch, write_batch_reports
+    from vpd_speech.batch import score_batch, write_batch_reports
     from vpd_speech.metadata import load_sidecar
+    from vpd_speech.sources import list_audio, source_name
     from vpd_speech.store import Store
 
     overrides = {}
@@ -32,14 +34,22 @@ def _score(args: argparse.Namespace) -> int:
     metadata = load_sidecar(args.metadata, args.key_file) if args.metadata else None
     store = Store.open(args.store) if args.store else None
     try:
-        summary = score_batch(files, args.out, config, metadata=metadata, store=store, workers=args.workers,
-                              force=args.force, progress=not args.quiet)
+        if args.engine == "ray":
+            from vpd_speech.ray_engine import ActorShape, score_batch_ray
+
+            summary = score_batch_ray(files, args.out, config, metadata=metadata, store=store, force=args.force,
+                                      progress=not args.quiet, address=args.address,
+                                      shape=ActorShape(args.num_actors, args.cpus_per_actor, args.gpus_per_actor))
+        else:
+            summary = score_batch(files, args.out, config, metadata=metadata, store=store, workers=args.workers,
+                                  force=args.force, progress=not args.quiet)
     finally:
         if store is not None:
             store.close()
     if not args.no_report:
         write_batch_reports(args.out, files, summary, embed_audio=args.embed_audio, redact=not args.unredacted)
-    _print_table(summary, args.out, {f.name for f in files})
+    _print_table(summary, args.out, {source_name(f) for f in files})
+    print(summary.line())
     if summary.failed:
         print(f"{len(summary.failed)} of {len(files)} files failed; see the error column in {args.out / 'calls.csv'}", file=sys.stderr)
         return 1
@@ -132,16 +142,46 @@ def _models_setup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stream_serve(args: argparse.Namespace) -> int:
+    import logging
+
+    from vpd_speech.stream.server import serve_command
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    tls = (args.tls_cert, args.tls_key) if args.tls_cert or args.tls_key else None
+    if tls is not None and not all(tls):
+        raise ValueError("--tls-cert and --tls-key go together")
+    return serve_command(load_config(args.config), args.host, args.port, args.out, store_target=args.store,
+                         allow_remote=args.allow_remote, key_file=args.key_file, tls=tls)
+
+
+def _stream_send(args: argparse.Namespace) -> int:
+    import os
+
+    from vpd_speech.stream.client import parse_speed, send_command
+    from vpd_speech.stream.server import TOKEN_ENV
+
+    speed = 1.0 if args.realtime else parse_speed(args.speed) if args.speed else None
+    token = os.environ.get(TOKEN_ENV) or None
+    return send_command(args.call, args.url, args.call_id, args.agent_channel, speed, args.frame_ms, token, args.json)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vpd", description="Escalation timelines for KCC calls (Veilige Publieke Dienstverlening).")
     parser.add_argument("--version", action="version", version=f"vpd-speech {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     score = sub.add_parser("score", help="score recorded calls: transcript, levels, timeline, meldadvies")
-    score.add_argument("sources", nargs="+", type=Path, help="audio files or folders")
+    score.add_argument("sources", nargs="+", type=as_source, help="audio files or folders, local or fsspec URLs (s3://...)")
     score.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out)")
     score.add_argument("--config", type=Path, help="pipeline file (default: pipelines/default.toml)")
     score.add_argument("--workers", type=int, default=1, help="parallel worker processes (each loads the models)")
+    score.add_argument("--engine", choices=["local", "ray"], default="local", help="local processes (default) or a Ray cluster")
+    score.add_argument("--address", help="Ray: 'auto' (running cluster), 'ray://head:10001'; default: local Ray")
+    score.add_argument("--num-actors", dest="num_actors", type=int, help="Ray: actors (default: as many as fit)")
+    score.add_argument("--cpus-per-actor", dest="cpus_per_actor", type=float, help="Ray: CPUs per actor (default: asr.cpu_threads)")
+    score.add_argument("--gpus-per-actor", dest="gpus_per_actor", type=float, default=0.0,
+                       help="Ray: GPUs per actor, e.g. 0.5 (needs asr.device = cuda)")
     score.add_argument("--force", action="store_true", help="score again calls that were already scored")
     score.add_argument("--quiet", action="store_true", help="no progress bar")
     score.add_argument("--model", help="ASR model: cache name, folder, or hub name")
@@ -150,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--batch-size", dest="batch_size", type=int)
     score.add_argument("--vad-threshold", dest="vad_threshold", type=float)
     score.add_argument("--agent-channel", dest="agent_channel", choices=["left", "right", "auto"])
-    score.add_argument("--classifier", help="classifier kind (markers, ...)")
+    score.add_argument("--classifier", help="classifier kind: norm_matrix (default) or markers")
     score.add_argument("--max-duration", dest="max_duration", type=float, help="longest call accepted, seconds")
     score.add_argument("--no-report", action="store_true", help="no HTML pages (report/) and no incident drafts")
     score.add_argument("--no-audio-embed", dest="embed_audio", action="store_false",
@@ -219,6 +259,34 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--store", default="out/vpd.sqlite", help=store_help)
     review.add_argument("--out", type=Path, default=Path("out"), help="folder for review_<quarter>.html and .csv")
     review.set_defaults(func=_review)
+
+    stream = sub.add_parser("stream", help="live calls: a WebSocket server that sends escalation events during the call")
+    stream_sub = stream.add_subparsers(dest="stream_command", required=True)
+    serve = stream_sub.add_parser("serve", help="accept live calls (loopback only unless --allow-remote)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--allow-remote", dest="allow_remote", action="store_true",
+                       help="allow a non-loopback --host; needs a shared token in env VPD_STREAM_TOKEN")
+    serve.add_argument("--out", type=Path, default=Path("out"), help="output folder for the call results (default: out)")
+    serve.add_argument("--store", help="also write results into a call store: SQLite file or postgresql:// URL")
+    serve.add_argument("--config", type=Path, help="pipeline file (default: pipelines/default.toml; see [stream])")
+    serve.add_argument("--key-file", dest="key_file", type=Path,
+                       help="pseudonym key for callers' numbers (default: env VPD_PSEUDONYM_KEY)")
+    serve.add_argument("--tls-cert", dest="tls_cert", type=Path, help="serve wss:// with this certificate (PEM)")
+    serve.add_argument("--tls-key", dest="tls_key", type=Path, help="the certificate's private key (PEM)")
+    serve.set_defaults(func=_stream_serve)
+    send = stream_sub.add_parser("send", help="stream a recording to the server as a live call and print the events")
+    send.add_argument("call", type=Path, help="audio file (mono or stereo)")
+    send.add_argument("--url", default="ws://127.0.0.1:8765")
+    send.add_argument("--call-id", dest="call_id", help="call id (default: the file name without extension)")
+    send.add_argument("--agent-channel", dest="agent_channel", choices=["left", "right"],
+                      help="stereo: the agent's channel (default: the server's setting or the greeting)")
+    pace = send.add_mutually_exclusive_group()
+    pace.add_argument("--realtime", action="store_true", help="send at the speed of speech")
+    pace.add_argument("--speed", help="send N times faster than speech, e.g. 4x (default: as fast as the server takes it)")
+    send.add_argument("--frame-ms", dest="frame_ms", type=int, default=20, help="audio per frame (default 20 ms)")
+    send.add_argument("--json", action="store_true", help="print the events as JSON lines")
+    send.set_defaults(func=_stream_send)
     return parser
 
 

@@ -65,7 +65,7 @@ class UtterancesConfig(_Section):
 
 
 class ClassifierConfig(_Section):
-    kind: str = "markers"
+    kind: str = "norm_matrix"  # the trained classifier; "markers": the rules alone
     options: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -77,6 +77,21 @@ class OutputConfig(_Section):
     parquet: bool = True
 
 
+class StreamConfig(_Section):
+    """Live calls (`vpd stream serve`): how often speech is checked, limits, and where alerts go."""
+
+    step_s: float = Field(0.2, gt=0)  # new audio between two VAD checks of a call, seconds
+    end_silence_ms: int = Field(300, gt=0)  # silence that ends an utterance live ([vad] has 500 ms for batch)
+    partial_interval_s: float = Field(5.0, gt=0)  # a long utterance is transcribed at least this often
+    context_s: float = Field(20.0, ge=0)  # audio before an utterance that the recogniser reads with it
+    queue_frames: int = Field(256, gt=0)  # PCM frames a call may have waiting; when full the sender is slowed
+    max_calls: int = Field(8, gt=0)  # calls at once; more are refused with an error
+    webhook_url: str | None = Field(None, pattern=r"^https?://")  # alerts are POSTed here as JSON
+    webhook_timeout_s: float = Field(5.0, gt=0)
+    webhook_retries: int = Field(4, ge=0)  # retries after a failed POST, waiting 1, 2, 4, ... s
+    alert_log: str | None = None  # alerts are appended to this file as JSON lines
+
+
 class PipelineConfig(_Section):
     audio: AudioConfig = Field(default_factory=AudioConfig)
     vad: VadConfig = Field(default_factory=VadConfig)
@@ -86,6 +101,7 @@ class PipelineConfig(_Section):
     classifier: ClassifierConfig = Field(default_factory=ClassifierConfig)
     timeline: TimelineConfig = Field(default_factory=TimelineConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
+    stream: StreamConfig = Field(default_factory=StreamConfig)
 
 
 class ConfigError(ValueError):

@@ -4,9 +4,13 @@ all drive this class; none of them re-implements a stage."""
 from __future__ import annotations
 
 import re
+import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+
+import numpy as np
 
 from vpd_speech import __version__
 from vpd_speech.audio import Audio, AudioError, decode, file_sha256
@@ -14,7 +18,7 @@ from vpd_speech.classify import Classifier, load_classifier
 from vpd_speech.config import PipelineConfig
 from vpd_speech.labels import Role
 from vpd_speech.prosody import caller_arousal
-from vpd_speech.schema import CallResult, SpeakerInfo, Utterance
+from vpd_speech.schema import CallResult, Classification, SpeakerInfo, Utterance
 from vpd_speech.speakers import CHANNEL_NAMES, Diarizer, SpeakerTurnText, guess_agent, opening_text
 from vpd_speech.timeline import TimelineOptions, build_timeline
 from vpd_speech.transcribe import Segment, Transcriber
@@ -36,17 +40,26 @@ class Pipeline:
         self.classifier = classifier or load_classifier(config.classifier.kind, **config.classifier.options)
         self.diarizer = Diarizer(config.speakers, config.vad)
         self.timeline_options = TimelineOptions(**config.timeline.options)
+        self._classify_lock = threading.Lock()  # the stream server classifies from two threads
 
     def score(self, path: Path | str, metadata: dict[str, str] | None = None, sha256: str | None = None) -> CallResult:
         path = Path(path)
-        metadata = {k: v for k, v in (metadata or {}).items() if v not in (None, "")}
         sha256 = sha256 or file_sha256(path)
-        result = CallResult(call_id=call_id_for(path, sha256), file=path.name, metadata=metadata)
+        return self.score_from(
+            call_id_for(path, sha256), path.name, lambda: decode(path, self.config.audio, sha256=sha256), metadata
+        )
+
+    def score_from(
+        self, call_id: str, file: str, load: Callable[[], Audio], metadata: dict[str, str] | None = None
+    ) -> CallResult:
+        """Score the audio that `load` decodes (a file, or the PCM a live stream received); an AudioError
+        from `load` becomes the call's error record."""
+        metadata = {k: v for k, v in (metadata or {}).items() if v not in (None, "")}
+        result = CallResult(call_id=call_id, file=file, metadata=metadata)
         result.models = {"vpd_speech": __version__, "asr": self.transcriber.name, "classifier": self.classifier.name}
-        timings = result.timings_s
         try:
-            with _timed(timings, "decode"):
-                audio = decode(path, self.config.audio, sha256=sha256)
+            with _timed(result.timings_s, "decode"):
+                audio = load()
         except AudioError as e:
             result.status, result.error = "error", str(e)
             return result
@@ -61,7 +74,7 @@ class Pipeline:
         else:
             utterances, result.speakers = self._mono(audio, timings)
         with _timed(timings, "classify"):
-            self._classify(utterances)
+            self.classify(utterances)
         with _timed(timings, "prosody"):
             callers = [u for u in utterances if u.role == "caller"]
             samples = audio.samples if audio.channels >= 2 else audio.samples[0]
@@ -76,6 +89,13 @@ class Pipeline:
         for ch in range(2):
             with _timed(timings, "asr"):
                 per_channel.append(self.transcriber.transcribe(audio.samples[ch]))
+        return self.stereo_utterances(per_channel, agent_channel, timings)
+
+    def stereo_utterances(
+        self, per_channel: list[list[Segment]], agent_channel: str | None, timings: dict | None = None
+    ) -> tuple[list[Utterance], SpeakerInfo]:
+        """Roles and utterances from each channel's segments (the stream calls this on the words so far)."""
+        timings = {} if timings is None else timings
         with _timed(timings, "speakers"):
             if agent_channel in CHANNEL_NAMES:
                 source = "metadata"
@@ -101,6 +121,13 @@ class Pipeline:
         samples = audio.samples[0]
         with _timed(timings, "asr"):
             segments = self.transcriber.transcribe(samples)
+        return self.mono_utterances(samples, segments, timings)
+
+    def mono_utterances(
+        self, samples: np.ndarray, segments: list[Segment], timings: dict | None = None
+    ) -> tuple[list[Utterance], SpeakerInfo]:
+        """Speakers (by voice), roles and utterances of one mono channel and its segments."""
+        timings = {} if timings is None else timings
         with _timed(timings, "speakers"):
             labels = self.diarizer.assign(samples, segments)
             speakers = sorted({label for seg in labels for label in seg})
@@ -122,12 +149,17 @@ class Pipeline:
         method = "mono_clustering" if len(speakers) > 1 else "mono_single"
         return utterances, SpeakerInfo(method=method, role_source=source, n_speakers=len(speakers))
 
-    def _classify(self, utterances: list[Utterance]) -> None:
+    def classify(self, utterances: list[Utterance], cache: dict[tuple[str, str], Classification] | None = None) -> None:
+        """Classify in place, one batch per role; `cache` ((role, text) -> result) spares texts seen before."""
+        cache = {} if cache is None else cache
         for role in ("caller", "agent"):
-            batch = [u for u in utterances if u.role == role]
-            if batch:
-                for u, c in zip(batch, self.classifier.classify([u.text for u in batch], role)):
-                    u.classification = c
+            todo = list(dict.fromkeys(u.text for u in utterances if u.role == role and (role, u.text) not in cache))
+            if todo:
+                with self._classify_lock:
+                    cache.update({(role, t): c for t, c in zip(todo, self.classifier.classify(todo, role))})
+            for u in utterances:
+                if u.role == role:
+                    u.classification = cache[(role, u.text)].model_copy(deep=True)
 
 
 def _spoken(segments: list[Segment], speaker_of, role: Role | None, channel: int | None, agent: str = "") -> list[SpokenWord]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import dataclass, field
 
@@ -46,8 +47,21 @@ class Transcriber:
         self.batched = BatchedInferencePipeline(self.model) if config.batch_size > 1 else None
         self.name = config.model
 
-    def transcribe(self, samples: np.ndarray) -> list[Segment]:
-        """Transcribe the speech of one 16 kHz channel (VAD inside, so silence costs nothing)."""
+    def sharing_model(self) -> Transcriber:
+        """A transcriber on the same loaded model for another thread: faster-whisper's batched pipeline
+        keeps state between the batches of one call, so two threads must not share it (the model itself
+        is thread-safe)."""
+        from faster_whisper import BatchedInferencePipeline
+
+        other = copy.copy(self)
+        other.batched = BatchedInferencePipeline(self.model) if self.batched is not None else None
+        return other
+
+    def transcribe(self, samples: np.ndarray, offset: float = 0.0) -> list[Segment]:
+        """Transcribe the speech of one 16 kHz channel (VAD inside, so silence costs nothing).
+
+        `offset` (seconds) is added to every time: the position of `samples` in the call, for a stream
+        that transcribes a piece at a time."""
         c = self.config
         common = dict(
             language=c.language,
@@ -70,14 +84,29 @@ class Transcriber:
                 condition_on_previous_text=c.condition_on_previous_text,
                 **common,
             )
-        return [_segment(s) for s in segments if s.text.strip()]
+        return [_segment(s, offset) for s in segments if s.text.strip()]
 
 
-def _segment(s) -> Segment:
-    words = [Word(start=w.start, end=w.end, text=w.word.strip(), probability=w.probability) for w in (s.words or [])]
+def segments_from(segments: list[Segment], start: float) -> list[Segment]:
+    """The segments cut to their words that start at or after `start` (seconds): what is new when audio
+    before `start` was only given to the recogniser as context."""
+    out = []
+    for s in segments:
+        words = [w for w in s.words if w.start >= start]
+        if words:
+            text = " ".join(w.text for w in words)
+            out.append(Segment(words[0].start, words[-1].end, text, words, s.no_speech_prob, s.avg_logprob))
+    return out
+
+
+def _segment(s, offset: float = 0.0) -> Segment:
+    words = [
+        Word(start=w.start + offset, end=w.end + offset, text=w.word.strip(), probability=w.probability)
+        for w in (s.words or [])
+    ]
     return Segment(
-        start=s.start,
-        end=s.end,
+        start=s.start + offset,
+        end=s.end + offset,
         text=s.text.strip(),
         words=[w for w in words if w.text],
         no_speech_prob=s.no_speech_prob,

@@ -1,0 +1,114 @@
+"""Where call audio comes from: local files and folders, or URLs of any fsspec filesystem (s3://, gs://, file://...).
+
+A local path is read in place. A remote file is copied to a temporary local file under its own name before
+decoding, so its call_id and file name are the same as if it had been local.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
+
+AUDIO_EXTENSIONS = {
+    ".wav",
+    ".flac",
+    ".mp3",
+    ".ogg",
+    ".oga",
+    ".opus",
+    ".m4a",
+    ".aac",
+    ".mp4",
+    ".wma",
+    ".au",
+    ".aif",
+    ".aiff",
+}
+
+Source = Path | str  # a local path, or the URL of a file on an fsspec filesystem
+
+
+def as_source(text: str) -> Source:
+    """A command-line argument as a source: a URL stays a string (Path would fold its '//'), anything else a Path."""
+    return text if "://" in text else Path(text)
+
+
+def source_name(source: Source) -> str:
+    """The file name of a source: what call ids, sidecar metadata and reports know a call by."""
+    if isinstance(source, Path):
+        return source.name
+    return PurePosixPath(urlsplit(source).path).name
+
+
+def list_audio(sources: Sequence[Source]) -> list[Source]:
+    """Audio files among the sources (files as given; folders searched recursively by extension)."""
+    files: list[Source] = []
+    for src in sources:
+        if isinstance(src, str):
+            files += _list_url(src)
+        elif src.is_dir():
+            files += sorted(p for p in src.rglob("*") if p.is_file() and p.suffix.lower() in AUDIO_EXTENSIONS)
+        elif src.exists():
+            files.append(src)
+        else:
+            raise FileNotFoundError(f"no such file or folder: {src}")
+    return list(dict.fromkeys(files))
+
+
+def _list_url(url: str) -> list[Source]:
+    import fsspec
+
+    fs, root = fsspec.core.url_to_fs(url)
+    if _is_local(fs):
+        return list_audio([Path(root)])
+    if fs.isdir(root):
+        found = sorted(p for p in fs.find(root) if PurePosixPath(p).suffix.lower() in AUDIO_EXTENSIONS)
+        return [fs.unstrip_protocol(p) for p in found]
+    if fs.isfile(root):
+        return [url]
+    raise FileNotFoundError(f"no such file or folder: {url}")
+
+
+def _is_local(fs) -> bool:
+    from fsspec.implementations.local import LocalFileSystem
+
+    return isinstance(fs, LocalFileSystem)
+
+
+def source_sha256(source: Source) -> str:
+    """SHA-256 of the audio bytes: the key that makes scoring resumable whatever the file is called."""
+    if isinstance(source, Path):
+        from vpd_speech.audio import file_sha256
+
+        return file_sha256(source)
+    import fsspec
+
+    h = hashlib.sha256()
+    with fsspec.open(source, "rb") as f:
+        while block := f.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
+@contextmanager
+def local_copy(source: Source) -> Iterator[Path]:
+    """A local path to the source's bytes: the file itself, or a temporary copy (removed afterwards) of a URL."""
+    if isinstance(source, Path):
+        yield source
+        return
+    import fsspec
+
+    fs, path = fsspec.core.url_to_fs(source)
+    if _is_local(fs):
+        yield Path(path)
+        return
+    with tempfile.TemporaryDirectory(prefix="vpd-audio-") as tmp:
+        dest = Path(tmp) / source_name(source)
+        with fs.open(path, "rb") as src, open(dest, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        yield dest
