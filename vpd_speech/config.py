@@ -83,7 +83,7 @@ class StreamConfig(_Section):
     step_s: float = Field(0.2, gt=0)  # new audio between two VAD checks of a call, seconds
     end_silence_ms: int = Field(300, gt=0)  # silence that ends an utterance live ([vad] has 500 ms for batch)
     partial_interval_s: float = Field(5.0, gt=0)  # a long utterance is transcribed at least this often
-    context_s: float = Field(20.0, ge=0)  # audio before an utterance that the recogniser reads with it
+    context_s: float = Field(4.0, ge=0)  # audio before an utterance that the recogniser reads with it
     queue_frames: int = Field(256, gt=0)  # PCM frames a call may have waiting; when full the sender is slowed
     max_calls: int = Field(8, gt=0)  # calls at once; more are refused with an error
     webhook_url: str | None = Field(None, pattern=r"^https?://")  # alerts are POSTed here as JSON
