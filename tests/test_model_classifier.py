@@ -170,6 +170,36 @@ def test_probabilities_sum_to_one_and_evidence_offsets(clf):
 
 
 @pytest.mark.slow
+def test_batch_tokenizer_gives_the_transformers_ids():
+    from transformers import AutoTokenizer
+
+    from vpd_speech.e5 import default_model_dir
+    from vpd_speech.model_classifier import MAX_LENGTH, PREFIX, BatchTokenizer
+
+    folder = Path(default_model_dir())
+    texts = [PREFIX + t for t in ("Hallo daar", "Hoi mong ë ï  ", "", "  dubbel  spatie  ", "Jij bent een idioot! " * 40,
+                                  "Ik weet waar je woont, Sanne.", "1234 AB, 06-12345678")]
+    want = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)(
+        texts, padding=True, truncation=True, max_length=MAX_LENGTH, return_tensors="pt")
+    got = BatchTokenizer(folder / "tokenizer.json")(texts, padding=True, truncation=True, max_length=MAX_LENGTH)
+    assert got["input_ids"].tolist() == want["input_ids"].tolist()
+    assert got["attention_mask"].tolist() == want["attention_mask"].tolist()
+
+
+@pytest.mark.slow
+def test_mapped_safetensors_equal_loaded():
+    from safetensors.torch import load_file
+
+    from vpd_speech.e5 import default_model_dir
+    from vpd_speech.model_classifier import mapped_safetensors
+
+    path = Path(default_model_dir()) / "model.safetensors"
+    loaded, mapped = load_file(str(path)), mapped_safetensors(path)
+    assert loaded.keys() == mapped.keys()
+    assert all(mapped[k].dtype == v.dtype and bool((mapped[k] == v).all()) for k, v in loaded.items())
+
+
+@pytest.mark.slow
 def test_calibration_temperatures_recorded():
     cfg = json.loads((MODEL_DIR / "config.json").read_text())
     assert all(0.05 <= cfg["temperature"][r] <= 20 for r in ("caller", "agent"))
