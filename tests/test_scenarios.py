@@ -26,11 +26,13 @@ SCENARIOS = {
 GARBLED_ENDING = {("dreiging", "ended_by_agent")}
 
 
-def _score(pipeline, name, cache={}):
-    """Each example call is scored once for all its tests."""
-    if name not in cache:
-        cache[name] = pipeline.score(EXAMPLES / f"{name}.wav")
-    return cache[name]
+_RESULTS: dict = {}  # each example call is scored once for all its tests
+
+
+def _score(pipeline, name):
+    if name not in _RESULTS:
+        _RESULTS[name] = pipeline.score(EXAMPLES / f"{name}.wav")
+    return _RESULTS[name]
 
 
 def _transcript(result):

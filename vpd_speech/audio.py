@@ -37,10 +37,15 @@ class Audio:
 
 
 def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
     with open(path, "rb") as f:
-        while block := f.read(1 << 20):
-            h.update(block)
+        return stream_sha256(f)
+
+
+def stream_sha256(f) -> str:
+    """SHA-256 of what a binary file object holds, read in 1 MiB blocks."""
+    h = hashlib.sha256()
+    while block := f.read(1 << 20):
+        h.update(block)
     return h.hexdigest()
 
 

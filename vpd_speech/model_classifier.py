@@ -168,8 +168,8 @@ class NormMatrixClassifier:
             self.char = {role: (char_vectorizer(vocab[role], heads[f"{role}.char.idf"].numpy(), self.config["char_ngrams"]),
                                 heads[f"{role}.char.weight"].numpy(), heads[f"{role}.char.bias"].numpy())
                          for role in ("caller", "agent")}
-        weight = self.config.get("char_weight", 0.0)
-        self.char_weight = {role: float(weight[role] if isinstance(weight, dict) else weight) for role in ("caller", "agent")}
+        weight = self.config.get("char_weight") or {}
+        self.char_weight = {role: float(weight.get(role, 0.0)) for role in ("caller", "agent")}
         self.load_s = time.perf_counter() - t0
 
     # ------------------------------------------------------------------ inference
@@ -193,9 +193,7 @@ class NormMatrixClassifier:
         return z, evidence, rule
 
     def char_logits(self, texts: Sequence[str], role: Role) -> np.ndarray:
-        """Logits of the character n-gram head alone (zeros when the model has none)."""
-        if not self.char:
-            return np.zeros((len(texts), len(labels_for(role))), dtype=np.float32)
+        """Logits of the character n-gram head alone (models with `char_ngrams` in their config)."""
         vec, wc, bc = self.char[role]
         return np.asarray(vec.transform(texts) @ wc.T) + bc
 

@@ -6,7 +6,6 @@ decoding, so its call_id and file name are the same as if it had been local.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -82,17 +81,14 @@ def _is_local(fs) -> bool:
 
 def source_sha256(source: Source) -> str:
     """SHA-256 of the audio bytes: the key that makes scoring resumable whatever the file is called."""
-    if isinstance(source, Path):
-        from vpd_speech.audio import file_sha256
+    from vpd_speech.audio import file_sha256, stream_sha256
 
+    if isinstance(source, Path):
         return file_sha256(source)
     import fsspec
 
-    h = hashlib.sha256()
     with fsspec.open(source, "rb") as f:
-        while block := f.read(1 << 20):
-            h.update(block)
-    return h.hexdigest()
+        return stream_sha256(f)
 
 
 @contextmanager

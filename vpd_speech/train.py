@@ -713,14 +713,19 @@ def calibrate(out_dir: Path | str, rows: list[dict], asr: dict[str, str], seed: 
 def _train_frozen(train_ex, rows, asr, corpus_path: Path, out_dir: Path, seed: int, threads: int, encoder_dir: Path,
                   threat_recall, n_aug: int, n_asr: int, t_start: float, log) -> dict:
     """Frozen e5 (mean-pooled, L2-normalised) + marker features -> one logistic regression per role."""
-    import torch
     from safetensors.torch import save_file
+    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     from vpd_speech.markers import load_lexicon
-    from vpd_speech.model_classifier import CHAR_FILE, char_options, encode, feature_names, load_encoder, marker_features
+    from vpd_speech.model_classifier import (
+        CHAR_FILE,
+        char_options,
+        encode,
+        feature_names,
+        load_encoder,
+        marker_features,
+    )
 
     tokenizer, bert = load_encoder(encoder_dir, None, {})
     lexicon = load_lexicon()
