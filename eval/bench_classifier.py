@@ -1,7 +1,7 @@
 """Benchmark the norm-matrix classifier on CPU: model load time and utterances/s at batch inference.
 
 Uses ~15-word Dutch contact-centre utterances (eval.bench_e5's generator), torch limited to --threads.
-Prints load time (encoder + adapter merge + heads), throughput for callers and agents (median of
+Prints load time (encoder + int8 quantization + heads), throughput for callers and agents (median of
 --repeat runs; includes the marker layer, which supplies evidence and features) and single-utterance
 latency, next to the marker rules alone.
 
@@ -59,7 +59,7 @@ def main(argv=None) -> int:
         clf.classify([t], "caller")
         single.append(time.perf_counter() - s)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; import torch+transformers {t_import:.2f} s")
-    print(f"model load       {load:.2f} s  (tokenizer, encoder, LoRA merge, heads)")
+    print(f"model load       {load:.2f} s  (tokenizer, encoder, int8 linear layers, heads)")
     print(f"utterances       {len(texts)} x {words:.1f} words, batch {args.batch_size}")
     print(f"throughput       caller {caller:.1f} utt/s, agent {agent:.1f} utt/s (median of {args.repeat})")
     print(f"single utterance {1000 * statistics.median(single):.1f} ms")

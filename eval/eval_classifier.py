@@ -82,15 +82,22 @@ def _tfidf():
 
 
 _EMB: dict[str, np.ndarray] = {}  # text -> frozen e5 embedding, shared by the frozen systems
+_ENCODER: list = []  # (tokenizer, encoder), loaded once
 
 
 def _embed(texts):
-    from vpd_speech.e5 import default_model_dir, embed
+    """L2-normalised frozen e5 embeddings from the same int8 encoder the shipped model uses."""
+    from vpd_speech.e5 import default_model_dir
+    from vpd_speech.model_classifier import encode, load_encoder
+    from vpd_speech.train import QUANTIZE
 
     missing = [t for t in dict.fromkeys(texts) if t not in _EMB]
     if missing:
-        for t, v in zip(missing, embed(missing, default_model_dir(), batch_size=64)):
-            _EMB[t] = v
+        if not _ENCODER:
+            _ENCODER.extend(load_encoder(Path(default_model_dir()), None, {"quantize": QUANTIZE}))
+        x = encode(*_ENCODER, missing, 64)
+        x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+        _EMB.update(zip(missing, x))
     return np.stack([_EMB[t] for t in texts])
 
 

@@ -28,10 +28,10 @@ FUNCTIONAL_FLOOR = {  # measured pass rate of the committed model (frozen e5 + m
     "untargeted_profanity": 0.85,  # (1.00)
     "self_anger": 0.85,  # (1.00)
     "negation": 0.85,  # (1.00)
-    "reported_speech": 0.6,  # (0.80)
+    "reported_speech": 0.8,  # (1.00; 0.80 before the supplement families)
     "sarcasm": 0.8,  # (1.00)
     "sexual": 0.3,  # (0.33): a known weakness, sexual intimidation is mostly read as level 3
-    "doxxing": 0.6,  # (0.67): "ik weet waar je auto staat" reads as neutraal since the n-gram head (was 1.00)
+    "doxxing": 0.9,  # (1.00; 0.67 in session 2, when "ik weet waar je auto staat" read as neutraal)
     "self_harm": 0.9,  # (1.00)
     "agent_quotes_caller": 0.7,  # (0.86)
 }
@@ -86,6 +86,23 @@ def test_lora_merge_adds_scaled_product():
     state = {"x.weight": w}
     lora_merge(state, {"x.lora_A": a, "x.lora_B": b}, 2.0)
     assert torch.allclose(state["x.weight"], torch.full((3, 4), 2.0))
+
+
+def test_int8_linear_is_close_to_float_and_independent_of_the_batch():
+    import torch
+
+    from vpd_speech.model_classifier import Int8Linear
+
+    torch.manual_seed(0)
+    lin = torch.nn.Linear(384, 96)
+    q = Int8Linear(lin)
+    x = torch.randn(5, 7, 384) * torch.logspace(-2, 1, 5)[:, None, None]  # rows of very different scales
+    with torch.inference_mode():
+        want, got = lin(x), q(x)
+        alone = torch.cat([q(x[i : i + 1]) for i in range(5)])
+    rel = (got - want).norm(dim=-1) / want.norm(dim=-1)
+    assert got.shape == want.shape and float(rel.max()) < 0.02
+    assert torch.equal(alone, got)  # per-token scales: a row's result does not depend on its neighbours
 
 
 def test_read_texts_lines_csv_tsv():
@@ -197,6 +214,23 @@ def test_mapped_safetensors_equal_loaded():
     loaded, mapped = load_file(str(path)), mapped_safetensors(path)
     assert loaded.keys() == mapped.keys()
     assert all(mapped[k].dtype == v.dtype and bool((mapped[k] == v).all()) for k, v in loaded.items())
+
+
+@pytest.mark.slow
+def test_int8_encoder_embeddings_match_float():
+    from vpd_speech.e5 import default_model_dir
+    from vpd_speech.model_classifier import encode, load_encoder
+
+    folder = Path(default_model_dir())
+    if not (folder / "model.safetensors").is_file():
+        pytest.skip("e5 not built: run `vpd models setup`")
+    texts = ["Ik bel over mijn parkeervergunning.", "Jij bent een idioot.", "ik weet waar je woont",
+             "Jullie zijn echt een stelletje prutsers", "Dank u wel, fijne dag", "hou je pot maar laat"]
+    tok, fp32 = load_encoder(folder, None, {})
+    _, int8 = load_encoder(folder, None, {"quantize": "int8"})
+    a, b = encode(tok, fp32, texts), encode(tok, int8, texts)
+    cos = (a * b).sum(1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)
+    assert cos.min() > 0.995, cos
 
 
 @pytest.mark.slow

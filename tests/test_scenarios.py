@@ -21,9 +21,7 @@ SCENARIOS = {
 
 # The agent of `dreiging` is the mb-nl3 voice (Whisper base: ~66% WER on it); its closing turn "Ik beëindig
 # nu dit gesprek, en ik doe hiervan melding" comes out as "Ik ben vangt door genoeg de bestrek en ik doe er
-# van melding", in which no classifier can read an ending. That call's level, advice and threat event are
-# asserted; only its ended_by_agent event is a strict xfail, so a fix has to move it out of this set.
-GARBLED_ENDING = {("dreiging", "ended_by_agent")}
+# van melding". Until the classifier of session 3 that ended_by_agent event was a strict xfail.
 
 
 _RESULTS: dict = {}  # each example call is scored once for all its tests
@@ -47,12 +45,7 @@ def test_scenario_level_and_advice(pipeline, name):
     assert result.timeline.advice.advice == advice, result.timeline.advice.reasons
 
 
-KEY_EVENTS = [
-    pytest.param(name, kind, label, marks=pytest.mark.xfail(strict=True, reason="agent's ending garbled by ASR")
-                 if (name, kind) in GARBLED_ENDING else ())
-    for name, (_, _, events) in SCENARIOS.items()
-    for kind, label in events
-]
+KEY_EVENTS = [(name, kind, label) for name, (_, _, events) in SCENARIOS.items() for kind, label in events]
 
 
 @pytest.mark.parametrize("name,kind,label", KEY_EVENTS)

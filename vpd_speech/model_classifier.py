@@ -19,6 +19,7 @@ classification, and its kinds and rule decision are inputs of the heads (`marker
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -321,7 +322,59 @@ def load_encoder(encoder_dir: Path, adapter_path: Path | None, config: dict):
         if p.is_meta:
             raise ModelError(f"encoder weight {name} missing in {encoder_dir}: run `vpd models setup --force`")
     model.eval()
+    if config.get("quantize") == "int8":
+        model = quantize_int8(model)
     return tokenizer, model
+
+
+def quantize_int8(model):
+    """The encoder with its linear layers in int8 (`Int8Linear`): 2x faster on 2 CPU cores.
+
+    Embeddings stay within cosine 0.998 of float32; the heads are trained on the quantized encoder's
+    embeddings (config `quantize`), so training and inference see the same numbers."""
+    import torch
+
+    for module in list(model.modules()):
+        for child_name, child in list(module.named_children()):
+            if isinstance(child, torch.nn.Linear):
+                setattr(module, child_name, Int8Linear(child))
+    return model
+
+
+@functools.cache
+def _int8_linear_class():
+    import torch
+
+    class Int8Linear(torch.nn.Module):
+        """y = x W^T + b with W in int8 per output channel and x quantized per token on the fly.
+
+        Scales are per row of x, never per batch (torch's `quantize_dynamic` takes one scale for the whole
+        padded batch, which moved embeddings by up to cosine 0.986 between alone and batched), so a layer's
+        output row does not depend on the other rows."""
+
+        def __init__(self, linear: torch.nn.Linear):
+            super().__init__()
+            w = linear.weight.detach().float()
+            scale = w.abs().amax(dim=1).clamp(min=1e-8) / 127.0
+            self.register_buffer("weight_t", torch.round(w / scale[:, None]).to(torch.int8).t().contiguous())
+            self.register_buffer("weight_scale", scale)
+            self.register_buffer("bias", linear.bias.detach().float().clone() if linear.bias is not None else None)
+
+        def forward(self, x):
+            shape = x.shape
+            x = x.reshape(-1, shape[-1])
+            amax = x.abs().amax(dim=1, keepdim=True).clamp_(min=1e-8)
+            xq = (x * (127.0 / amax)).round_().to(torch.int8)
+            y = torch._int_mm(xq, self.weight_t).float().mul_(amax / 127.0).mul_(self.weight_scale)
+            if self.bias is not None:
+                y.add_(self.bias)
+            return y.view(*shape[:-1], y.shape[-1])
+
+    return Int8Linear
+
+
+def Int8Linear(linear):  # noqa: N802 - the class is made on first use, so importing this module needs no torch
+    return _int8_linear_class()(linear)
 
 
 def encode(tokenizer, model, texts: Sequence[str], batch_size: int = 64, grad: bool = False):

