@@ -82,11 +82,14 @@ def test_cli_exit_code_and_interrupt_resume(tmp_path):
         shutil.copy(EXAMPLES / name, src / name)
     (src / "kapot.wav").write_text("dit is geen wav")
     out = tmp_path / "out"
-    # a shell without job control starts background jobs with SIGINT ignored, and Python then keeps it
-    # ignored: give the child the default disposition so this test also holds under `make test &`
-    proc = subprocess.Popen([sys.executable, "-m", "vpd_speech", "score", str(src), "--out", str(out), "--quiet"], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # fmt: skip
+    # a shell without job control starts background jobs with SIGINT ignored, and an ignored signal stays
+    # ignored in a child: handle it here while starting the child, so this test also holds under `make test &`
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "vpd_speech", "score", str(src), "--out", str(out), "--quiet"],
+                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    finally:
+        signal.signal(signal.SIGINT, previous)
     deadline = time.time() + 300
     while time.time() < deadline and len([p for p in (out / "calls").glob("*.json")]) < 2:
         time.sleep(0.2)

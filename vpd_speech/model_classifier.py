@@ -373,7 +373,8 @@ def _int8_linear_class():
     return Int8Linear
 
 
-def Int8Linear(linear):  # noqa: N802 - the class is made on first use, so importing this module needs no torch
+def Int8Linear(linear):
+    """An `Int8Linear` module for `linear`; the class is made on first use, so importing this module needs no torch."""
     return _int8_linear_class()(linear)
 
 
