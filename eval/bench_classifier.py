@@ -26,7 +26,6 @@ def main(argv=None) -> int:
 
     t0 = time.perf_counter()
     import torch
-    import transformers  # noqa: F401
 
     t_import = time.perf_counter() - t0
     torch.set_num_threads(args.threads)
@@ -58,7 +57,7 @@ def main(argv=None) -> int:
         s = time.perf_counter()
         clf.classify([t], "caller")
         single.append(time.perf_counter() - s)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; import torch+transformers {t_import:.2f} s")
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; import torch {t_import:.2f} s")
     print(f"model load       {load:.2f} s  (tokenizer, encoder, int8 linear layers, heads)")
     print(f"utterances       {len(texts)} x {words:.1f} words, batch {args.batch_size}")
     print(f"throughput       caller {caller:.1f} utt/s, agent {agent:.1f} utt/s (median of {args.repeat})")

@@ -217,6 +217,29 @@ def test_mapped_safetensors_equal_loaded():
 
 
 @pytest.mark.slow
+def test_plain_encoder_equals_transformers_bert():
+    """vpd_speech.bert runs the same network as transformers' BertModel on the built folder, padding included."""
+    import torch
+    from transformers import AutoModel
+
+    from vpd_speech.e5 import default_model_dir
+    from vpd_speech.model_classifier import PREFIX, load_encoder
+
+    folder = Path(default_model_dir())
+    if not (folder / "model.safetensors").is_file():
+        pytest.skip("e5 not built: run `vpd models setup`")
+    tok, plain = load_encoder(folder, None, {})
+    reference = AutoModel.from_pretrained(str(folder), local_files_only=True).eval()
+    enc = tok([PREFIX + t for t in ("ok", "Ik weet waar je woont, Sanne.", "Jullie zijn een stelletje prutsers " * 8)])
+    with torch.inference_mode():
+        want = reference(**enc).last_hidden_state
+        got = plain(enc["input_ids"], enc["attention_mask"])
+    real = enc["attention_mask"].bool()
+    assert got.shape == want.shape
+    assert torch.allclose(got[real], want[real], atol=1e-5)
+
+
+@pytest.mark.slow
 def test_int8_encoder_embeddings_match_float():
     from vpd_speech.e5 import default_model_dir
     from vpd_speech.model_classifier import encode, load_encoder

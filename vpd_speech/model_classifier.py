@@ -293,34 +293,22 @@ def mapped_safetensors(path: Path) -> dict:
 
 
 def load_encoder(encoder_dir: Path, adapter_path: Path | None, config: dict):
-    """(tokenizer, BertModel in eval mode) with the LoRA adapter merged into the weights."""
+    """(tokenizer, `BertEncoder` in eval mode) with the LoRA adapter merged into the weights."""
     import torch
     from safetensors.torch import load_file
-    from transformers import BertConfig, BertModel
+
+    from vpd_speech.bert import BertConfig, bert_encoder
 
     tokenizer = BatchTokenizer(encoder_dir / "tokenizer.json")
-    bert_config = BertConfig.from_pretrained(str(encoder_dir), local_files_only=True)
     state = mapped_safetensors(encoder_dir / "model.safetensors")
     if adapter_path is not None:
         lora = config["lora"]
         lora_merge(state, load_file(str(adapter_path)), float(lora["alpha"]) / float(lora["r"]))
     with torch.device("meta"):
-        model = BertModel(bert_config, add_pooling_layer=False)
-    state = {k: v for k, v in state.items() if not k.startswith("pooler.")}
-    model.load_state_dict(state, strict=False, assign=True)
-    # buffers (position_ids, token_type_ids) are not in the checkpoint: rebuild them on the CPU
-    for name, buf in list(model.named_buffers()):
-        if buf.is_meta:
-            mod = model.get_submodule(name.rsplit(".", 1)[0]) if "." in name else model
-            attr = name.rsplit(".", 1)[-1]
-            if attr == "position_ids":
-                new = torch.arange(bert_config.max_position_embeddings).expand((1, -1))
-            else:
-                new = torch.zeros(buf.shape, dtype=buf.dtype)
-            mod.register_buffer(attr, new, persistent=False)
-    for name, p in model.named_parameters():
-        if p.is_meta:
-            raise ModelError(f"encoder weight {name} missing in {encoder_dir}: run `vpd models setup --force`")
+        model = bert_encoder(BertConfig.from_folder(encoder_dir))
+    missing, _ = model.load_state_dict(state, strict=False, assign=True)
+    if missing:
+        raise ModelError(f"encoder weights {missing[:3]} missing in {encoder_dir}: run `vpd models setup --force`")
     model.eval()
     if config.get("quantize") == "int8":
         model = quantize_int8(model)
@@ -383,7 +371,7 @@ def encode(tokenizer, model, texts: Sequence[str], batch_size: int = 64, grad: b
     import torch
 
     n = len(texts)
-    dim = model.config.hidden_size
+    dim = model.hidden_size
     if n == 0:
         return np.zeros((0, dim), dtype=np.float32)
     prefixed = [PREFIX + t for t in texts]
@@ -399,7 +387,7 @@ def encode(tokenizer, model, texts: Sequence[str], batch_size: int = 64, grad: b
 
 
 def pool(model, enc):
-    hidden = model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).last_hidden_state
+    hidden = model(enc["input_ids"], enc["attention_mask"])
     mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
     return (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
 

@@ -425,19 +425,11 @@ def lower_states(tokenizer, bert, texts: Sequence[str], n_lower: int, batch_size
             idx = order[s : s + batch_size]
             enc = tokenizer([PREFIX + texts[i] for i in idx], padding=True, truncation=True, max_length=MAX_LENGTH,
                             return_tensors="pt")
-            h = bert.embeddings(input_ids=enc["input_ids"])
-            m4 = _mask4(bert, enc["attention_mask"], h)
-            for layer in bert.encoder.layer[:n_lower]:
-                h = layer(h, m4)
+            h = bert.run_layers(bert.embed(enc["input_ids"]), enc["attention_mask"], range(n_lower))
             lengths = enc["attention_mask"].sum(dim=1).tolist()
             for j, i in enumerate(idx):
                 out[i] = h[j, : lengths[j]].clone()
     return out
-
-
-def _mask4(bert, mask, h):
-    return bert._create_attention_masks(attention_mask=mask, encoder_attention_mask=None, embedding_output=h,
-                                        encoder_hidden_states=None, past_key_values=None)[0]
 
 
 def upper_pool(bert, states: list, layers: Sequence[int]):
@@ -450,9 +442,7 @@ def upper_pool(bert, states: list, layers: Sequence[int]):
     for j, t in enumerate(states):
         h[j, : t.shape[0]] = t
         mask[j, : t.shape[0]] = 1
-    m4 = _mask4(bert, mask, h)
-    for k in layers:
-        h = bert.encoder.layer[k](h, m4)
+    h = bert.run_layers(h, mask, layers)
     m = mask.unsqueeze(-1).to(h.dtype)
     return (h * m).sum(dim=1) / m.sum(dim=1)
 
@@ -538,12 +528,12 @@ def train(
     feats_t = torch.from_numpy(feats)
 
     tokenizer, base = load_encoder(encoder_dir, None, {})
-    n_layers = base.config.num_hidden_layers
+    n_layers = base.num_hidden_layers
     top = list(range(n_layers - lora_layers, n_layers))
     lcfg = LoraConfig(r=lora_r, lora_alpha=lora_alpha, lora_dropout=0.1, target_modules=list(lora_targets),
                       layers_to_transform=top, bias="none")
     model = get_peft_model(base, lcfg)
-    dim = base.config.hidden_size + (feats.shape[1] if use_markers else 0)
+    dim = base.hidden_size + (feats.shape[1] if use_markers else 0)
     heads = torch.nn.ModuleDict({
         "caller": torch.nn.Linear(dim, len(CALLER_LABELS)),
         "agent": torch.nn.Linear(dim, len(AGENT_ACTS)),
