@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import random
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -74,6 +75,16 @@ def test_char_vectorizer_rebuilt_from_vocabulary_and_idf_matches_the_fitted_one(
     probe = ["jij bent een idiot", "Hoi mong", "ik weet waar u woont!"]
     assert abs(rebuilt.transform(probe) - fitted.transform(probe)).max() < 1e-6
     assert rebuilt.transform(["idiot"]).nnz > 0  # a misspelling still shares n-grams
+
+
+def test_sound_key_joins_spellings_whisper_confuses():
+    from vpd_speech.phonetic import sound_key
+
+    for written, heard in [("de rechter", "deregter"), ("een klacht indienen", "een klacht in diennen"),
+                           ("Hij wordt boos", "hei wort boos"), ("hou je waffel", "Hou je wafel!"), ("zeker", "seker")]:
+        assert sound_key(written) == sound_key(heard), (written, heard)
+    assert sound_key("Café één") == "kafeen"
+    assert sound_key("jij") != sound_key("jullie") and sound_key("u") != sound_key("je")
 
 
 def test_lora_merge_adds_scaled_product():
@@ -204,6 +215,32 @@ def test_batch_tokenizer_gives_the_transformers_ids():
 
 
 @pytest.mark.slow
+def test_batch_tokenizer_keeps_the_ids_of_latin_script_text():
+    """Dropping the other scripts' pieces changes no id of a corpus text or its transcript."""
+    from tokenizers import Tokenizer
+
+    from vpd_speech.e5 import default_model_dir
+    from vpd_speech.model_classifier import PREFIX, BatchTokenizer
+    from vpd_speech.train import DEFAULT_ASR, DEFAULT_CORPUS, read_asr, read_tsv
+
+    folder = Path(default_model_dir())
+    full, pruned = Tokenizer.from_file(str(folder / "tokenizer.json")), BatchTokenizer(folder / "tokenizer.json")
+    assert len(pruned.e5_ids) < 0.5 * full.get_vocab_size()
+    texts = [r["text"] for r in read_tsv(DEFAULT_CORPUS)] + list(read_asr(DEFAULT_ASR).values())
+    texts += ["€ 12,50 of £ 10? «ja» — “nee” … ½ ² ĳ ŀ ª 😀", "Müller, Çelik, Nguyễn, Søren, Łukasz"]
+    latin = [PREFIX + t for t in texts if not any(c.isalpha() and "LATIN" not in unicodedata.name(c, "") for c in t)]
+    assert len(latin) > 0.99 * len(texts)
+    full.enable_padding(pad_id=full.token_to_id("<pad>"), pad_token="<pad>")
+    want = np.array([e.ids for e in full.encode_batch([t.strip() for t in latin])])
+    got = pruned(latin)["input_ids"].numpy()
+    assert got.shape == want.shape
+    mismatched = [latin[i] for i in np.flatnonzero((got != want).any(axis=1))]
+    assert not mismatched, mismatched[:3]
+    other = pruned(["Привет 中文"], padding=False)["input_ids"][0].tolist()
+    assert set(other[1:-1]) <= {full.token_to_id("<unk>"), full.token_to_id("▁")}
+
+
+@pytest.mark.slow
 def test_mapped_safetensors_equal_loaded():
     from safetensors.torch import load_file
 
@@ -211,7 +248,7 @@ def test_mapped_safetensors_equal_loaded():
     from vpd_speech.model_classifier import mapped_safetensors
 
     path = Path(default_model_dir()) / "model.safetensors"
-    loaded, mapped = load_file(str(path)), mapped_safetensors(path)
+    loaded, (mapped, _) = load_file(str(path)), mapped_safetensors(path)
     assert loaded.keys() == mapped.keys()
     assert all(mapped[k].dtype == v.dtype and bool((mapped[k] == v).all()) for k, v in loaded.items())
 

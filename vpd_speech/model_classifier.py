@@ -22,9 +22,11 @@ import csv
 import functools
 import io
 import json
+import mmap
 import os
 import sys
 import time
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
@@ -227,8 +229,8 @@ class NormMatrixClassifier:
 def char_vectorizer(vocabulary: Sequence[str], idf: np.ndarray, options: dict):
     """The character n-gram TF-IDF of the frozen model, rebuilt from its stored vocabulary and idf weights.
 
-    Character n-grams within words survive ASR misspellings ("idiot" for "idioot") that split the
-    encoder's word pieces differently."""
+    Character n-grams survive ASR misspellings ("idiot" for "idioot") that split the encoder's word pieces
+    differently."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vec = TfidfVectorizer(vocabulary={g: i for i, g in enumerate(vocabulary)}, dtype=np.float32, **char_options(options))
@@ -237,19 +239,40 @@ def char_vectorizer(vocabulary: Sequence[str], idf: np.ndarray, options: dict):
 
 
 def char_options(options: dict) -> dict:
-    """TfidfVectorizer arguments from the config's `char_ngrams` entry."""
-    return {"analyzer": "char_wb", "ngram_range": tuple(options["ngram_range"]), "sublinear_tf": True, "lowercase": True}
+    """TfidfVectorizer arguments from the config's `char_ngrams` entry: n-grams of the text's Dutch sound key
+    (`text: "sound_key"`, across words), or within the lowercased written words (models before session 4)."""
+    common = {"ngram_range": tuple(options["ngram_range"]), "sublinear_tf": True}
+    if options.get("text") == "sound_key":
+        from vpd_speech.phonetic import sound_key
+
+        return {"analyzer": "char", "preprocessor": sound_key, **common}
+    return {"analyzer": "char_wb", "lowercase": True, **common}
 
 
 class BatchTokenizer:
     """The XLM-R tokenizer.json run by the `tokenizers` library directly, called like a transformers tokenizer
-    (`tok(texts, padding=True, truncation=True, max_length=.., return_tensors="pt")`). transformers'
-    wrapper keeps a second copy of the 250k-piece vocabulary: this saves ~300 MB of RAM, same ids."""
+    (`tok(texts, padding=True, truncation=True, max_length=.., return_tensors="pt")`).
+
+    Only the pieces a Latin-script transcript can use are loaded: pieces with a letter of another script
+    (55% of the 250k) are dropped and the ids mapped back to e5's. That saves ~230 MB of RAM (transformers'
+    wrapper would add ~300 MB more). Ids are the full tokenizer's for every text without such letters; those
+    letters read as <unk> (Whisper told the language is Dutch writes Latin script)."""
 
     def __init__(self, path: Path):
         from tokenizers import Tokenizer
 
-        self.tokenizer = Tokenizer.from_file(str(path))
+        spec = json.loads(Path(path).read_text("utf-8"))
+        model = spec["model"]
+        keep = [i for i, (piece, _) in enumerate(model["vocab"]) if _latin_piece(piece)]
+        new_id = {old: new for new, old in enumerate(keep)}
+        model["vocab"] = [model["vocab"][i] for i in keep]
+        model["unk_id"] = new_id[model["unk_id"]]
+        for token in spec.get("added_tokens") or []:
+            token["id"] = new_id[token["id"]]
+        for token in ((spec.get("post_processor") or {}).get("special_tokens") or {}).values():
+            token["ids"] = [new_id[i] for i in token["ids"]]
+        self.tokenizer = Tokenizer.from_str(json.dumps(spec))
+        self.e5_ids = np.asarray(keep, dtype=np.int64)  # loaded id -> e5's id
         self.pad_id = self.tokenizer.token_to_id("<pad>")
 
     def __call__(self, texts: Sequence[str], padding: bool = True, truncation: bool = True, max_length: int = 512,
@@ -260,20 +283,24 @@ class BatchTokenizer:
         tok.enable_truncation(max_length) if truncation else tok.no_truncation()
         tok.enable_padding(pad_id=self.pad_id, pad_token="<pad>") if padding else tok.no_padding()
         enc = tok.encode_batch([t.strip() for t in texts])  # as transformers: no "▁" piece for a trailing space
-        return {"input_ids": torch.tensor([e.ids for e in enc]),
+        return {"input_ids": torch.from_numpy(self.e5_ids[np.array([e.ids for e in enc], dtype=np.int64)]),
                 "attention_mask": torch.tensor([e.attention_mask for e in enc])}
+
+
+def _latin_piece(piece: str) -> bool:
+    """False for a vocabulary piece that holds a letter of a script other than Latin."""
+    return all(c.isascii() or not unicodedata.category(c).startswith("L") or "LATIN" in unicodedata.name(c, "")
+               for c in piece)
 
 
 _DTYPES = {"F32": "float32", "F16": "float16", "BF16": "bfloat16", "I64": "int64"}
 
 
-def mapped_safetensors(path: Path) -> dict:
-    """The tensors of a safetensors file as copy-on-write views of a memory map, not copies.
+def mapped_safetensors(path: Path) -> tuple[dict, object]:
+    """The tensors of a safetensors file as copy-on-write views of a memory map, not copies; and the map.
 
     Only the pages that are read count in memory: of the 250k-row word-embedding matrix (384 MB of e5's
     470 MB) a call touches a few hundred rows, so the loaded classifier takes ~350 MB less RAM."""
-    import mmap
-
     import torch
 
     with open(path, "rb") as f:
@@ -289,7 +316,7 @@ def mapped_safetensors(path: Path) -> dict:
         dtype = getattr(torch, _DTYPES[meta["dtype"]])
         t = torch.frombuffer(buf, dtype=dtype, count=(end - start) // dtype.itemsize, offset=base + start)
         out[name] = t.view(meta["shape"])
-    return out
+    return out, buf
 
 
 def load_encoder(encoder_dir: Path, adapter_path: Path | None, config: dict):
@@ -300,7 +327,7 @@ def load_encoder(encoder_dir: Path, adapter_path: Path | None, config: dict):
     from vpd_speech.bert import BertConfig, bert_encoder
 
     tokenizer = BatchTokenizer(encoder_dir / "tokenizer.json")
-    state = mapped_safetensors(encoder_dir / "model.safetensors")
+    state, mapped = mapped_safetensors(encoder_dir / "model.safetensors")
     if adapter_path is not None:
         lora = config["lora"]
         lora_merge(state, load_file(str(adapter_path)), float(lora["alpha"]) / float(lora["r"]))
@@ -312,6 +339,10 @@ def load_encoder(encoder_dir: Path, adapter_path: Path | None, config: dict):
     model.eval()
     if config.get("quantize") == "int8":
         model = quantize_int8(model)
+        if adapter_path is None and hasattr(mmap, "MADV_DONTNEED"):
+            # the float32 linear weights were read once to quantize them: give their pages back (~80 MB).
+            # They are clean file pages, so what is still used (embedding rows, LayerNorms) reads in again.
+            mapped.madvise(mmap.MADV_DONTNEED)
     return tokenizer, model
 
 
