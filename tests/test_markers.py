@@ -223,6 +223,10 @@ def test_normalise_keeps_length():
         ("mijn buurman zei dat hij", "reported", "mijn buurman zei"),
         ("ik ga een klacht indienen", "legitimate", "een klacht indienen"),
         ("dan maak ik er een eind aan", "self_harm", "dan maak ik er een eind aan"),
+        # verb second after a fronted clause, the labelling guide's own examples
+        ("Als ik die uitkering niet krijg, maak ik er een eind aan.", "self_harm", "maak ik er een eind aan"),
+        ("Als ik die uitkering niet krijg, spring ik van de flat.", "self_harm", "spring ik van de flat"),
+        ("Als ze me eruit zetten, doe ik mezelf iets aan", "self_harm", "doe ik mezelf iets aan"),
         ("als u doorgaat beëindig ik het gesprek", "boundary", "als u doorgaat"),
         ("ik beëindig nu het gesprek", "ending", "ik beëindig nu het gesprek"),
         ("u kunt met jou en jij en je", "jij", "jou"),

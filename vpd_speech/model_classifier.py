@@ -168,7 +168,7 @@ class NormMatrixClassifier:
         self.char = {}
         if self.config.get("char_ngrams"):
             vocab = json.loads((self.model_dir / CHAR_FILE).read_text("utf-8"))
-            self.char = {role: (char_vectorizer(vocab[role], heads[f"{role}.char.idf"].numpy(), self.config["char_ngrams"]),
+            self.char = {role: (char_vectorizer(vocab[role], heads[f"{role}.char.idf"].numpy(), self.config["char_ngrams"][role]),
                                 heads[f"{role}.char.weight"].numpy(), heads[f"{role}.char.bias"].numpy())
                          for role in ("caller", "agent")}
         weight = self.config.get("char_weight") or {}
@@ -239,8 +239,8 @@ def char_vectorizer(vocabulary: Sequence[str], idf: np.ndarray, options: dict):
 
 
 def char_options(options: dict) -> dict:
-    """TfidfVectorizer arguments from the config's `char_ngrams` entry: n-grams of the text's Dutch sound key
-    (`text: "sound_key"`, across words), or within the lowercased written words (models before session 4)."""
+    """TfidfVectorizer arguments from a role's `char_ngrams` entry: n-grams of the text's Dutch sound key
+    (`text: "sound_key"`, across words), or within the lowercased written words (`text: "words"`)."""
     common = {"ngram_range": tuple(options["ngram_range"]), "sublinear_tf": True}
     if options.get("text") == "sound_key":
         from vpd_speech.phonetic import sound_key
