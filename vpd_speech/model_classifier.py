@@ -296,7 +296,7 @@ def _latin_piece(piece: str) -> bool:
 _DTYPES = {"F32": "float32", "F16": "float16", "BF16": "bfloat16", "I64": "int64"}
 
 
-def mapped_safetensors(path: Path) -> tuple[dict, object]:
+def mapped_safetensors(path: Path) -> tuple[dict, mmap.mmap]:
     """The tensors of a safetensors file as copy-on-write views of a memory map, not copies; and the map.
 
     Only the pages that are read count in memory: of the 250k-row word-embedding matrix (384 MB of e5's
