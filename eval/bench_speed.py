@@ -9,6 +9,7 @@ pipeline >= 15x real time, <= 1.15x the transcription time, peak RSS < 1.5 GB.
 from __future__ import annotations
 
 import argparse
+import statistics
 import json
 import resource
 import tempfile
@@ -28,6 +29,8 @@ def main() -> None:
     parser.add_argument("call", nargs="?", type=Path)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--config", type=Path)
+    parser.add_argument("--arrangements", nargs="+", metavar="STEREO", choices=["glued", "channels", "mix"],
+                        help="instead: time only the transcription stage under these asr.stereo values, alternating")
     args = parser.parse_args()
     call = args.call
     if call is None:
@@ -37,6 +40,8 @@ def main() -> None:
         truth = synthesize(Path(__file__).parent / "scripts" / "lang.toml", tmp)
         call = Path(truth["stereo"]) if "stereo" in truth else next(tmp.glob("*.wav"))
 
+    if args.arrangements:
+        return compare_arrangements(call, args.config, args.arrangements, args.runs)
     t0 = time.perf_counter()
     pipeline = Pipeline(load_config(args.config))
     load_s = time.perf_counter() - t0
@@ -70,6 +75,32 @@ def main() -> None:
         f"{report['pipeline_over_asr']}x transcription time (target <= 1.15), "
         f"peak RSS {report['peak_rss_mb']} MB (target < 1500)"
     )
+
+
+def compare_arrangements(call: Path, config_path: Path | None, arrangements: list[str], runs: int) -> None:
+    """Transcription time of one stereo call per `asr.stereo` arrangement: the same model, runs alternating,
+    so the host's drift hits all alike; the ratio is to the first arrangement."""
+    from vpd_speech.audio import decode
+    from vpd_speech.listen import transcribe_call
+    from vpd_speech.transcribe import Transcriber
+
+    base = load_config(config_path)
+    transcriber = Transcriber(base.asr, base.vad)
+    samples = decode(call, base.audio).samples
+    times: dict[str, list[float]] = {a: [] for a in arrangements}
+    for run in range(runs + 1):  # the first round warms up
+        for a in arrangements:
+            asr = base.asr.model_copy(update={"stereo": a})
+            t0 = time.perf_counter()
+            transcribe_call(transcriber, samples, base.vad, asr)
+            if run:
+                times[a].append(time.perf_counter() - t0)
+    first = statistics.median(times[arrangements[0]])
+    duration = samples.shape[1] / 16000
+    print(f"{call.name}: {duration:.1f} s of audio, {runs} runs each (median)")
+    for a in arrangements:
+        t = statistics.median(times[a])
+        print(f"  asr.stereo = {a:9s} {t:6.2f} s  ({duration / t:4.1f}x real time, {t / first:.2f}x {arrangements[0]})")
 
 
 if __name__ == "__main__":

@@ -112,16 +112,38 @@ def render_turn(text: str, voice: str, speed: int, pitch: int, shift: float = 0.
     return (x * (PEAK / max(float(np.max(np.abs(x))), 1e-9))).astype(np.float32)
 
 
+def recorded_turn(paths: list[str], gap_s: float = 0.25) -> np.ndarray:
+    """A turn spoken by a real person: recorded clips (any format) trimmed, joined with short pauses and
+    peak-normalised like a rendered turn."""
+    from vpd_speech.audio import decode
+    from vpd_speech.config import AudioConfig
+
+    gap = np.zeros(int(gap_s * WORK_SR), dtype=np.float32)
+    parts = []
+    for path in paths:
+        x = _trim(decode(Path(path), AudioConfig(min_duration_s=0.1)).samples[0], WORK_SR)
+        parts += [x * (PEAK / max(float(np.max(np.abs(x))), 1e-9)), gap]
+    return np.concatenate(parts[:-1]).astype(np.float32)
+
+
+def _voice(name: str) -> str:
+    """A voice for espeak-ng, or `real:...` for turns that are recordings of people."""
+    return name if name.startswith("real:") else resolve_voice(name)
+
+
 def build_timeline(script: dict) -> tuple[dict[str, np.ndarray], list[dict], dict[str, str]]:
     """Render all turns and lay them out in time: per-speaker tracks at WORK_SR and turn spans."""
-    voices = {role: resolve_voice(script.get(f"{role}_voice", DEFAULT_VOICE[role])) for role in ("agent", "caller")}
+    voices = {role: _voice(script.get(f"{role}_voice", DEFAULT_VOICE[role])) for role in ("agent", "caller")}
     clips, spans, cursor = [], [], 0
     for turn in script["turn"]:
         role = turn["speaker"]
-        speed = int(turn.get("speed", script.get(f"{role}_speed", DEFAULT_SPEED[role])))
-        pitch = int(turn.get("pitch", script.get(f"{role}_pitch", DEFAULT_PITCH[role])))
-        shift = float(turn.get("shift", script.get(f"{role}_shift", 0.0)))
-        clip = render_turn(turn["text"], voices[role], speed, pitch, shift)
+        if "audio" in turn:
+            clip = recorded_turn(turn["audio"])
+        else:
+            speed = int(turn.get("speed", script.get(f"{role}_speed", DEFAULT_SPEED[role])))
+            pitch = int(turn.get("pitch", script.get(f"{role}_pitch", DEFAULT_PITCH[role])))
+            shift = float(turn.get("shift", script.get(f"{role}_shift", 0.0)))
+            clip = render_turn(turn["text"], voices[role], speed, pitch, shift)
         start = max(0, cursor + int(round(float(turn.get("pause", DEFAULT_PAUSE)) * WORK_SR)))
         clips.append((role, start, clip))
         spans.append({"start_sample": start, "end_sample": start + len(clip)})

@@ -47,6 +47,11 @@ class AsrConfig(_Section):
     initial_prompt: str | None = None
     hotwords: str | None = None
     condition_on_previous_text: bool = False
+    # how a call is heard (vpd_speech/stereo.py, vpd_speech/windows.py; measured in eval/eval_asr.py)
+    stereo: Literal["channels", "mix", "glued"] = "channels"
+    mono: Literal["glued", "paused"] = "glued"
+    max_pause_s: float = Field(1.5, gt=0, lt=10)  # longer silences are shortened to this in a window
+    overlap_min_s: float = Field(0.5, gt=0)  # both channels talking this long: each turn is also heard alone
 
 
 class SpeakersConfig(_Section):

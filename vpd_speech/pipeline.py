@@ -21,6 +21,7 @@ from vpd_speech.prosody import caller_arousal
 from vpd_speech.schema import CallResult, Classification, SpeakerInfo, Utterance
 from vpd_speech.speakers import CHANNEL_NAMES, Diarizer, SpeakerTurnText, guess_agent, opening_text
 from vpd_speech.timeline import TimelineOptions, build_timeline
+from vpd_speech.listen import transcribe_call
 from vpd_speech.transcribe import Segment, Transcriber
 from vpd_speech.utterances import SpokenWord, build_utterances
 
@@ -85,10 +86,8 @@ class Pipeline:
         return result
 
     def _stereo(self, audio: Audio, agent_channel: str | None, timings: dict) -> tuple[list[Utterance], SpeakerInfo]:
-        per_channel: list[list[Segment]] = []
-        for ch in range(2):
-            with _timed(timings, "asr"):
-                per_channel.append(self.transcriber.transcribe(audio.samples[ch]))
+        with _timed(timings, "asr"):
+            per_channel = transcribe_call(self.transcriber, audio.samples[:2], self.config.vad, self.config.asr)
         return self.stereo_utterances(per_channel, agent_channel, timings)
 
     def stereo_utterances(
@@ -120,7 +119,7 @@ class Pipeline:
     def _mono(self, audio: Audio, timings: dict) -> tuple[list[Utterance], SpeakerInfo]:
         samples = audio.samples[0]
         with _timed(timings, "asr"):
-            segments = self.transcriber.transcribe(samples)
+            segments = transcribe_call(self.transcriber, audio.samples[:1], self.config.vad, self.config.asr)[0]
         return self.mono_utterances(samples, segments, timings)
 
     def mono_utterances(

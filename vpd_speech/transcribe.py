@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from vpd_speech.audio import SAMPLE_RATE
 from vpd_speech.config import AsrConfig, VadConfig
 from vpd_speech.models import ModelError, resolve_whisper
 from vpd_speech.schema import Word
 from vpd_speech.vad import vad_options
+from vpd_speech.windows import Window, window_of
 
 
 @dataclass
@@ -57,21 +59,64 @@ class Transcriber:
         other.batched = BatchedInferencePipeline(self.model) if self.batched is not None else None
         return other
 
+    def _options(self) -> dict:
+        c = self.config
+        return dict(
+            language=c.language,
+            beam_size=c.beam_size,
+            word_timestamps=True,
+            initial_prompt=c.initial_prompt,
+            hotwords=c.hotwords,
+        )
+
+    def transcribe_windows(
+        self, signals: dict[int | None, np.ndarray], windows: list[Window], offset: float = 0.0
+    ) -> list[list[Segment]]:
+        """Transcribe each window (pieces of `signals[window.source]`, 16 kHz) in one batch; the segments
+        of each window, with times in the call (`offset`: where the signals start in the call).
+
+        The windows' audio is laid end to end and given to faster-whisper as clip timestamps, so each
+        window is one encoder pass that hears exactly its pieces, pauses included."""
+        if not windows:
+            return []
+        parts, offsets, clips, at = [], [], [], 0
+        for w in windows:
+            signal = signals[w.source]
+            audio = np.concatenate([signal[int(a * SAMPLE_RATE) : int(b * SAMPLE_RATE)] for a, b in w.pieces])
+            parts.append(audio)
+            offsets.append(at / SAMPLE_RATE)
+            clips.append((at / SAMPLE_RATE, (at + len(audio)) / SAMPLE_RATE))
+            at += len(audio)
+        batch = np.concatenate(parts).astype(np.float32)
+        if self.batched is not None:
+            stamps = [{"start": a, "end": b} for a, b in clips]
+            segments, _ = self.batched.transcribe(
+                batch, batch_size=self.config.batch_size, clip_timestamps=stamps, vad_filter=False, **self._options()
+            )
+        else:
+            flat = [t for clip in clips for t in clip]
+            segments, _ = self.model.transcribe(
+                batch,
+                clip_timestamps=flat,
+                vad_filter=False,
+                condition_on_previous_text=self.config.condition_on_previous_text,
+                **self._options(),
+            )
+        out: list[list[Segment]] = [[] for _ in windows]
+        for s in segments:
+            if not s.text.strip():
+                continue
+            i = window_of(offsets, (s.start + s.end) / 2)  # faster-whisper rounds times to 10 ms
+            out[i].append(_segment(s, time=lambda t, i=i: offset + windows[i].to_call_time(t - offsets[i])))
+        return out
+
     def transcribe(self, samples: np.ndarray, offset: float = 0.0) -> list[Segment]:
         """Transcribe the speech of one 16 kHz channel (VAD inside, so silence costs nothing).
 
         `offset` (seconds) is added to every time: the position of `samples` in the call, for a stream
         that transcribes a piece at a time."""
         c = self.config
-        common = dict(
-            language=c.language,
-            beam_size=c.beam_size,
-            word_timestamps=True,
-            initial_prompt=c.initial_prompt,
-            hotwords=c.hotwords,
-            vad_filter=True,
-            vad_parameters=self.vad,
-        )
+        common = dict(vad_filter=True, vad_parameters=self.vad, **self._options())
         if self.batched is not None:
             segments, _ = self.batched.transcribe(
                 samples,
@@ -84,7 +129,7 @@ class Transcriber:
                 condition_on_previous_text=c.condition_on_previous_text,
                 **common,
             )
-        return [_segment(s, offset) for s in segments if s.text.strip()]
+        return [_segment(s, time=lambda t: t + offset) for s in segments if s.text.strip()]
 
 
 def segments_from(segments: list[Segment], start: float) -> list[Segment]:
@@ -99,14 +144,15 @@ def segments_from(segments: list[Segment], start: float) -> list[Segment]:
     return out
 
 
-def _segment(s, offset: float = 0.0) -> Segment:
+def _segment(s, time) -> Segment:
+    """Our Segment from faster-whisper's, with `time` mapping its times into the call."""
     words = [
-        Word(start=w.start + offset, end=w.end + offset, text=w.word.strip(), probability=w.probability)
+        Word(start=time(w.start), end=time(w.end), text=w.word.strip(), probability=w.probability)
         for w in (s.words or [])
     ]
     return Segment(
-        start=s.start + offset,
-        end=s.end + offset,
+        start=time(s.start),
+        end=time(s.end),
         text=s.text.strip(),
         words=[w for w in words if w.text],
         no_speech_prob=s.no_speech_prob,

@@ -1,8 +1,8 @@
 """Speech / silence: Silero VAD (as shipped in faster-whisper), with settings tuned for telephone audio.
 
-The recogniser runs the VAD itself from `vad_options` (it then decodes only speech, packed into full
-30 s windows); `speech_regions` serves the stages that need the regions themselves (mono diarization);
-`StreamingVad` finds the end of each utterance of a live call as its audio arrives.
+`speech_regions` gives the regions that the listening windows are laid out from (`windows.py`) and that
+mono diarization cuts into pieces; with `asr.stereo`/`asr.mono` = `glued` the recogniser runs the VAD itself
+from `vad_options`. `StreamingVad` finds the end of each utterance of a live call as its audio arrives.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ import numpy as np
 from vpd_speech.audio import SAMPLE_RATE, AudioError, PcmDecoder, checked_audio
 from vpd_speech.config import StreamConfig
 from vpd_speech.labels import CALLER_LABELS
+from vpd_speech.listen import transcribe_span
 from vpd_speech.pipeline import Pipeline
 from vpd_speech.redact import mask
 from vpd_speech.schema import AudioInfo, CallResult, Timeline, TimelineEvent, Utterance
@@ -130,22 +131,23 @@ class LiveCall:
         for ch in range(self.channels):
             closed, still_open = self._vad[ch].update(samples[ch], flush=flush)
             if closed:
-                self._committed[ch] += self._transcribe(samples[ch], closed[0][0], closed[-1][1])
+                self._committed[ch] += self._transcribe(samples, ch, closed[0][0], closed[-1][1])
                 self._committed_end[ch] = closed[-1][1] / SAMPLE_RATE
                 self._partial[ch] = []
                 changed = True
             if partials and still_open is not None and self._partial_due(ch, still_open[0], n):
-                self._partial[ch] = self._transcribe(samples[ch], still_open[0], n)
+                self._partial[ch] = self._transcribe(samples, ch, still_open[0], n)
                 self._partial_at[ch] = n
                 changed = True
         return changed
 
-    def _transcribe(self, channel: np.ndarray, a: int, b: int) -> list[Segment]:
-        """The words spoken in samples [a, b) of a channel. Up to `stream.context_s` of the audio before
-        goes along (within one 30 s Whisper window), so the recogniser hears the speaker as it does in a
-        batch run: a lone 3 s piece is transcribed markedly worse."""
+    def _transcribe(self, samples: np.ndarray, ch: int, a: int, b: int) -> list[Segment]:
+        """The words of channel `ch` spoken in samples [a, b). Up to `stream.context_s` of the audio before
+        goes along (within one 30 s Whisper window), heard the way a batch run hears the call
+        (`asr.stereo`: alone with its pauses, or with the other party): a lone 3 s piece is transcribed
+        markedly worse."""
         c = min(a, max(0, a - int(self.options.context_s * SAMPLE_RATE), b - int(CONTEXT_WINDOW_S * SAMPLE_RATE)))
-        segments = self.transcriber.transcribe(channel[c:b], offset=c / SAMPLE_RATE)
+        segments = transcribe_span(self.transcriber, samples, ch, c, b, self.pipeline.config.asr)
         return segments_from(segments, a / SAMPLE_RATE - WORD_SLACK_S) if c < a else segments
 
     def end(self) -> list[ServerEvent]:
@@ -184,7 +186,8 @@ class LiveCall:
         every = self.options.partial_interval_s * SAMPLE_RATE
         return n - max(region_start, self._partial_at[ch]) >= every
 
-    def _utterances(self) -> list[Utterance]:
+    def utterances(self) -> list[Utterance]:
+        """The call's utterances so far: final transcripts and the partial ones of utterances going on."""
         per_channel = [c + p for c, p in zip(self._committed, self._partial)]
         if self.channels == 2:
             utterances, _ = self.pipeline.stereo_utterances(per_channel, self.agent_channel)
@@ -193,7 +196,7 @@ class LiveCall:
         return utterances
 
     def _events(self) -> list[ServerEvent]:
-        utterances = self._utterances()
+        utterances = self.utterances()
         self.pipeline.classify(utterances, self._classified)
         timeline = build_timeline(utterances, self._stepped / SAMPLE_RATE, None, self.pipeline.timeline_options)
         events: list[ServerEvent] = [e for u in utterances if (e := self._utterance_event(u, timeline))]

@@ -1,0 +1,149 @@
+"""How a call is heard: the conversation in time order with its pauses, each word to its channel.
+
+`asr.mono`: `paused` hears the speech in windows that keep its pauses (vpd_speech/windows.py); `glued` uses
+faster-whisper's VAD chunking, which glues the speech back to back.
+
+`asr.stereo` chooses the arrangement for two channels (measured in eval/eval_asr.py, README
+"How a call is heard"):
+
+- `mix`: both channels, level-matched and mixed, in windows that keep the pauses: Whisper hears a
+  dialogue. Each word goes to the channel with more energy at the word's time. Where both channels speak
+  at once for `asr.overlap_min_s` or longer, each party's turn is also heard alone, so neither loses words.
+- `channels`: each channel alone, in windows that keep its pauses (the other party's turns are silence).
+- `glued`: each channel alone through faster-whisper's VAD chunking, speech glued back to back (the
+  arrangement before 0.5; kept for comparison).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from vpd_speech.audio import SAMPLE_RATE
+from vpd_speech.config import AsrConfig, VadConfig
+from vpd_speech.schema import Word
+from vpd_speech.transcribe import Segment, Transcriber
+from vpd_speech.vad import speech_regions
+from vpd_speech.windows import Window, plan_windows
+
+ATTRIBUTION_PAD_S = 0.05  # energy is measured over the word's span widened by this on both sides
+
+
+@dataclass
+class Energy:
+    """Per-channel signal energy over any span in O(1), from cumulative sums of squares."""
+
+    cumulative: np.ndarray  # (channels, n + 1)
+    start: float = 0.0  # where the samples start in the call, seconds
+
+    @classmethod
+    def of(cls, samples: np.ndarray, start: float = 0.0) -> Energy:
+        squares = np.square(samples.astype(np.float64))
+        return cls(np.concatenate([np.zeros((samples.shape[0], 1)), np.cumsum(squares, axis=1)], axis=1), start)
+
+    def loudest(self, start: float, end: float) -> int:
+        """The channel with the most energy in [start, end] (seconds in the call)."""
+        n = self.cumulative.shape[1] - 1
+        a = min(n - 1, max(0, int((start - self.start - ATTRIBUTION_PAD_S) * SAMPLE_RATE)))
+        b = min(n, max(a + 1, int((end - self.start + ATTRIBUTION_PAD_S) * SAMPLE_RATE)))
+        return int(np.argmax(self.cumulative[:, b] - self.cumulative[:, a]))
+
+
+def overlaps(regions: list[list[tuple[float, float]]], min_s: float) -> list[list[tuple[float, float]]]:
+    """Per channel, its speech regions that overlap a region of the other channel by `min_s` or more."""
+    out: list[list[tuple[float, float]]] = [[], []]
+    for r0 in regions[0]:
+        for r1 in regions[1]:
+            if min(r0[1], r1[1]) - max(r0[0], r1[0]) >= min_s:
+                out[0].append(r0)
+                out[1].append(r1)
+    return [sorted(set(r)) for r in out]
+
+
+def matched_mix(samples: np.ndarray, regions: list[list[tuple[float, float]]]) -> np.ndarray:
+    """Both channels brought to the same speech level and summed (a quiet caller line stays audible)."""
+    mix = np.zeros(samples.shape[1], dtype=np.float32)
+    for ch in range(2):
+        speech = np.concatenate(
+            [samples[ch, int(a * SAMPLE_RATE) : int(b * SAMPLE_RATE)] for a, b in regions[ch]] or [np.zeros(1)]
+        )
+        rms = float(np.sqrt(np.mean(np.square(speech)))) or 1.0
+        mix += samples[ch] * (0.1 / rms)
+    return mix
+
+
+def split_by_channel(segment: Segment, channels: list[int]) -> list[tuple[int, Segment]]:
+    """A segment of the mix cut into runs of consecutive words of one channel."""
+    runs: list[tuple[int, list[Word]]] = []
+    for word, ch in zip(segment.words, channels):
+        if runs and runs[-1][0] == ch:
+            runs[-1][1].append(word)
+        else:
+            runs.append((ch, [word]))
+    return [
+        (ch, Segment(w[0].start, w[-1].end, " ".join(x.text for x in w), w, segment.no_speech_prob, segment.avg_logprob))
+        for ch, w in runs
+    ]
+
+
+def _inside(t: float, regions: list[tuple[float, float]]) -> bool:
+    return any(a <= t <= b for a, b in regions)
+
+
+def transcribe_call(transcriber: Transcriber, samples: np.ndarray, vad: VadConfig, asr: AsrConfig) -> list[list[Segment]]:
+    """The segments of each channel of `samples` (16 kHz, one or two channels), in call time."""
+    duration = samples.shape[1] / SAMPLE_RATE
+    if samples.shape[0] == 1:
+        if asr.mono == "glued":
+            return [transcriber.transcribe(samples[0])]
+        windows = plan_windows(speech_regions(samples[0], vad), duration, 0, asr.max_pause_s)
+        return [[s for segments in transcriber.transcribe_windows({0: samples[0]}, windows) for s in segments]]
+    if asr.stereo == "glued":
+        return [transcriber.transcribe(samples[ch]) for ch in range(2)]
+    regions = [speech_regions(samples[ch], vad) for ch in range(2)]
+    per_channel: list[list[Segment]] = [[], []]
+    if asr.stereo == "channels":
+        windows = [w for ch in range(2) for w in plan_windows(regions[ch], duration, ch, asr.max_pause_s)]
+        for w, segments in zip(windows, transcriber.transcribe_windows({0: samples[0], 1: samples[1]}, windows)):
+            per_channel[w.source] += segments
+    else:
+        alone = overlaps(regions, asr.overlap_min_s)
+        windows = plan_windows(regions[0] + regions[1], duration, None, asr.max_pause_s)
+        windows += [Window(ch, (r,)) for ch in range(2) for r in alone[ch]]
+        signals = {None: matched_mix(samples, regions), 0: samples[0], 1: samples[1]}
+        energy = Energy.of(samples)
+        for w, segments in zip(windows, transcriber.transcribe_windows(signals, windows)):
+            for segment in segments:
+                if w.source is not None:
+                    per_channel[w.source].append(segment)
+                    continue
+                channels = [energy.loudest(word.start, word.end) for word in segment.words]
+                for ch, part in split_by_channel(segment, channels):
+                    part.words = [x for x in part.words if not _inside((x.start + x.end) / 2, alone[ch])]
+                    if part.words:
+                        part.text = " ".join(x.text for x in part.words)
+                        part.start, part.end = part.words[0].start, part.words[-1].end
+                        per_channel[ch].append(part)
+    return [sorted(segs, key=lambda s: s.start) for segs in per_channel]
+
+
+def transcribe_span(transcriber: Transcriber, samples: np.ndarray, channel: int, a: int, b: int, asr: AsrConfig) -> list[Segment]:
+    """The segments of one channel in samples [a, b) of a live call, heard as a batch run hears it: alone
+    with its pauses (`channels`), in the mix with the other party and given to the channel by energy
+    (`mix`), or through faster-whisper's VAD chunking (`glued`, and mono calls when `asr.mono` is glued)."""
+    stereo = samples.shape[0] == 2
+    if (asr.stereo if stereo else asr.mono) == "glued":
+        return transcriber.transcribe(samples[channel, a:b], offset=a / SAMPLE_RATE)
+    mixed = stereo and asr.stereo == "mix"
+    piece = samples[:, a:b] if mixed else samples[channel : channel + 1, a:b]
+    window = Window(0, ((0.0, (b - a) / SAMPLE_RATE),))
+    [segments] = transcriber.transcribe_windows({0: piece.sum(axis=0)}, [window], offset=a / SAMPLE_RATE)
+    if not mixed:
+        return segments
+    energy = Energy.of(samples[:, a:b], start=a / SAMPLE_RATE)
+    out = []
+    for segment in segments:
+        channels = [energy.loudest(w.start, w.end) for w in segment.words]
+        out += [part for ch, part in split_by_channel(segment, channels) if ch == channel]
+    return out
