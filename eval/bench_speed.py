@@ -9,9 +9,9 @@ pipeline >= 15x real time, <= 1.15x the transcription time, peak RSS < 1.5 GB.
 from __future__ import annotations
 
 import argparse
-import statistics
 import json
 import resource
+import statistics
 import tempfile
 import time
 from pathlib import Path

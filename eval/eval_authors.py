@@ -38,7 +38,7 @@ def measure(rows: list[dict], predicted: list[str]) -> dict:
     callers = [(r, p) for r, p in zip(rows, predicted) if r["role"] == "caller"]
     agents = [(r, p) for r, p in zip(rows, predicted) if r["role"] == "agent"]
     y, yp = [r["label"] for r, _ in callers], [p for _, p in callers]
-    high = lambda p: LEVEL_OF[p] >= 3  # noqa: E731
+    high = lambda p: LEVEL_OF[p] >= 3
     negatives = [(r, p) for r, p in callers if r["hard_case"] and LEVEL_OF[r["label"]] < 3]
     identity = [(r, p) for r, p in callers if r["hard_case"] in IDENTITY and LEVEL_OF[r["label"]] < 3]
     return {

@@ -1,9 +1,6 @@
 """How a call is heard: listening windows with their pauses, word attribution by channel energy, overlaps,
 and (slow) real transcription of calls whose turns overlap."""
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -94,11 +91,42 @@ def test_overlapping_turns_keep_their_words_and_starts(pipeline, synth_call, ste
     overlapping = [t for prev, t in zip(truth["turns"], truth["turns"][1:]) if t["start"] < prev["end"]]
     assert len(overlapping) >= 2
     config = pipeline.config.model_copy(update={"asr": pipeline.config.asr.model_copy(update={"stereo": stereo})})
-    audio = decode(Path(truth["paths"]["stereo"]), config.audio)
+    audio = decode(truth["paths"]["stereo"], config.audio)
     per_channel = transcribe_call(pipeline.transcriber, audio.samples, config.vad, config.asr)
     utterances, _ = pipeline.stereo_utterances(per_channel, truth["agent_channel"])
-    rows = score_turns(json.loads(Path(truth["paths"]["truth"]).read_text()), utterances)
+    rows = score_turns(truth, utterances)
     summary = summarise(rows)
     assert summary["empty_turns"] == 0
     assert summary["start_heard"] >= 0.85
     assert summary["caller_wer"] < 0.7
+
+
+@pytest.fixture(scope="module")
+def real_calls(tmp_path_factory):
+    """Two calls spoken by real people (../shared/real_speech), stereo and mono, with their truth."""
+    from eval.real_calls import call_scripts
+    from eval.synth import synthesize
+
+    root = tmp_path_factory.mktemp("real_calls")
+    return [synthesize(script, root, mono=True) for script in call_scripts(2)]
+
+
+@pytest.mark.slow
+def test_real_voices_heard_in_stereo_and_separated_in_mono(pipeline, real_calls):
+    """Real voices, not MBROLA: stereo turns keep their starts, and in the mono mix the speaker embeddings
+    give (nearly) every word to the right party."""
+    for truth in real_calls:
+        stereo = pipeline.score(truth["paths"]["stereo"], metadata={"agent_channel": truth["agent_channel"]})
+        summary = summarise(score_turns(truth, stereo.utterances))
+        assert summary["empty_turns"] == 0 and summary["start_heard"] >= 0.85 and summary["caller_wer"] < 0.5
+        mono = pipeline.score(truth["paths"]["mono"])
+        assert mono.speakers.method == "mono_clustering"
+        right = total = 0
+        for u in mono.utterances:
+            for w in u.words:
+                mid = (w.start + w.end) / 2
+                roles = {t["role"] for t in truth["turns"] if t["start"] - 0.2 <= mid <= t["end"] + 0.2}
+                if len(roles) == 1:
+                    total += 1
+                    right += u.role in roles
+        assert total > 50 and right / total >= 0.95

@@ -61,13 +61,13 @@ class Transcriber:
 
     def _options(self) -> dict:
         c = self.config
-        return dict(
-            language=c.language,
-            beam_size=c.beam_size,
-            word_timestamps=True,
-            initial_prompt=c.initial_prompt,
-            hotwords=c.hotwords,
-        )
+        return {
+            "language": c.language,
+            "beam_size": c.beam_size,
+            "word_timestamps": True,
+            "initial_prompt": c.initial_prompt,
+            "hotwords": c.hotwords,
+        }
 
     def transcribe_windows(
         self, signals: dict[int | None, np.ndarray], windows: list[Window], offset: float = 0.0
