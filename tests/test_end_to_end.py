@@ -42,7 +42,6 @@ def test_mono_threat_call_same_roles(pipeline, synth_call):
     expected = [t["role"] for t in truth["turns"]]
     agree = sum(r == e for r, e in zip(roles, expected)) / len(expected)
     assert agree >= 0.8, list(zip(roles, expected))
-    assert all(u.role == "caller" for u in result.utterances if u.classification.level is not None)
 
 
 def test_vad_keeps_the_end_of_a_threat(pipeline, tmp_path):

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -41,4 +40,3 @@ def test_quarterly_notebook_matches_review(tmp_path, monkeypatch):
         o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if "image/png" in o.get("data", {})
     ]
     assert len(images) >= 2  # the plots were drawn
-    assert os.environ.get("VPD_STORE") == str(db)

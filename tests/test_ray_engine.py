@@ -153,7 +153,7 @@ def test_call_that_kills_its_actor_every_time_becomes_an_error_record(ray_local,
 @pytest.mark.slow
 def test_more_actors_than_the_cluster_holds_still_finishes(ray_local, calls, tmp_path):
     summary = score_batch_ray([calls / "neutraal.wav"], tmp_path, load_config(), progress=False, shape=ActorShape(3, 1))
-    assert [r.status for r in summary.scored] == ["ok"]  # the third actor (no CPU left) never started
+    assert [r.status for r in summary.scored] == ["ok"]  # an actor the cluster cannot place does not block the run
 
 
 @pytest.mark.slow

@@ -134,13 +134,11 @@ def test_personal_data_masked_and_evidence_offsets_kept():
 
 def test_evidence_overlapping_personal_data_stays_masked():
     text = "ik weet dat je op 1234 AB 12 woont"
-    at = text.index("1234")
     u = Utterance(id=1, speaker="B", role="caller", start=0, end=3, text=text,
                   classification=_cls("caller", "dreiging", 0.9,
                                       [Evidence(start=0, end=len(text), text=text, kind="doxxing")]))  # fmt: skip
     html = str(utterance_html(u, redact=True))
     assert "1234 AB" not in html and "[adres]" in html and html.count("<mark") >= 1
-    assert at > 0
 
 
 def test_reflection_questions_follow_the_events():
