@@ -116,3 +116,20 @@ def test_too_long(tmp_path):
     sf.write(path, voice_like(8000, seconds=12.0), 8000)
     assert "too long" in _reason(path, AudioConfig(max_duration_s=10))
     assert decode(path, AudioConfig(max_duration_s=20)).duration_s == pytest.approx(12.0, abs=0.05)
+
+
+@pytest.mark.parametrize("rate", [8000, 16000])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_samples(tmp_path, rate, bad):
+    samples = voice_like(rate)
+    samples[rate // 2 : rate // 2 + 10] = bad
+    path = tmp_path / "nan.wav"
+    sf.write(path, samples, rate, subtype="FLOAT")
+    assert "NaN or infinite" in _reason(path)
+
+
+def test_more_than_two_channels_is_refused(tmp_path):
+    path = tmp_path / "six.wav"
+    sf.write(path, np.tile(voice_like(8000), (1, 6)), 8000)
+    reason = _reason(path)
+    assert reason.startswith("6 channels") and "mono or stereo" in reason

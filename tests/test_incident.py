@@ -78,6 +78,22 @@ def test_categories_from_evidence(kind, text, expected):
     assert categories(make_call([u], 5.0)) == expected
 
 
+def test_one_category_rule_for_draft_and_store():
+    """A level-4 call with sexual and threat evidence is a bedreiging in the draft and in the quarterly review."""
+    from vpd_speech.store import incident_category
+
+    text = "Ik kom je eens lekker opzoeken schatje en dan sla ik je kop in"
+    ev = [Evidence(start=0, end=36, text=text[:36], kind="sexual"),
+          Evidence(start=40, end=len(text), text=text[40:], kind="threat")]  # fmt: skip
+    u = Utterance(id=1, speaker="B", role="caller", start=1.0, end=3.0, text=text,
+                  classification=_cls("caller", "dreiging", 0.95, ev))  # fmt: skip
+    call = make_call([u], 5.0)
+    assert call.timeline.max_level == 4
+    assert categories(call) == ["bedreiging", "seksuele intimidatie"]
+    assert build_incident(call)["categorie"] == "bedreiging"
+    assert incident_category(call) == "bedreiging"
+
+
 def test_write_json_and_csv_and_only_melden(tmp_path):
     threat = read_call(DREIGING)
     calm = make_call([Utterance(id=0, speaker="B", role="caller", start=0, end=2, text="Dank u wel.",

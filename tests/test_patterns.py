@@ -81,8 +81,24 @@ def test_window_and_min_calls(store):  # noqa: F811
 
 def test_in_windows():
     t = [datetime(2026, 1, 1) + timedelta(days=d) for d in (0, 10, 100, 105, 110, 300)]
-    assert pt._in_windows(t, 3, timedelta(days=90)) == [False, False, True, True, True, False]
-    assert pt._in_windows(t, 2, timedelta(days=10)) == [True, True, True, True, True, False]
+    assert pt._in_windows(t, 3, vstore.parse_duration("90d")) == [False, False, True, True, True, False]
+    assert pt._in_windows(t, 2, vstore.parse_duration("10d")) == [True, True, True, True, True, False]
+
+
+def test_pattern_window_and_purge_age_read_months_alike(store):  # noqa: F811
+    """A 3m window and a 3m purge age are the same calendar span (patterns used to read 3m as 90 days)."""
+    ref = pseudonymise("0612340001", KEY)
+    started = [datetime(2026, 5, 1), datetime(2026, 6, 15), datetime(2026, 7, 31, 12)]  # 91.5 days: within 3m
+    store.write_calls([(synthetic_result(f"m{i}", "agressie_zonder_grens"),
+                        {"caller_ref": ref, "started_at": t.isoformat()}) for i, t in enumerate(started)])  # fmt: skip
+    assert len(pt.find_pattern_callers(store, since="2026-05-01", window="3m").callers) == 1
+    assert pt.find_pattern_callers(store, since="2026-05-01", window="90d").callers == []
+    assert pt.find_pattern_callers(store, since="2026-05-01", window="2m").callers == []
+    assert len(pt.find_pattern_callers(store, since="2026-05-01", window="1y").callers) == 1
+    assert "binnen 3 maanden" in pt.render_table(pt.find_pattern_callers(store, since="2026-05-01", window="3m"))
+    with pytest.raises(pt.PatternError, match="not a duration"):
+        pt.find_pattern_callers(store, since="2026-05-01", window="90")
+    assert store.purge("3m", now=datetime(2026, 8, 1)).cutoff == datetime(2026, 5, 1)
 
 
 def test_pattern_outputs(history, tmp_path):  # noqa: F811

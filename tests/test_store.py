@@ -224,12 +224,22 @@ def test_purge_command_clears_the_out_folder(tmp_path):
     assert "old1" not in (out / "calls.csv").read_text() and "new1" in (out / "calls.csv").read_text()
 
 
-def test_parse_age():
-    assert vstore.subtract_age(datetime(2026, 3, 31), vstore.parse_age("1m")) == datetime(2026, 2, 28)
-    assert vstore.subtract_age(datetime(2026, 3, 31), vstore.parse_age("2y")) == datetime(2024, 3, 31)
-    assert vstore.parse_age("90d") == timedelta(days=90)
-    with pytest.raises(ValueError):
-        vstore.parse_age("twelve months")
+def test_parse_duration():
+    parse = vstore.parse_duration
+    assert parse("1m").before(datetime(2026, 3, 31)) == datetime(2026, 2, 28)  # calendar months, not 30 days
+    assert parse("3m").after(datetime(2026, 1, 31)) == datetime(2026, 4, 30)
+    assert parse("2y").before(datetime(2026, 3, 31)) == datetime(2024, 3, 31)
+    assert parse("1Y").before(datetime(2028, 2, 29)) == datetime(2027, 2, 28)
+    assert parse("90d").before(datetime(2026, 4, 1)) == datetime(2026, 1, 1)
+    assert parse("2w").after(datetime(2026, 1, 1)) == datetime(2026, 1, 15)
+    assert parse(timedelta(days=90)) == parse(" 90 d ") and str(parse("3m")) == "3m"
+    assert [parse(d).nl for d in ("90d", "3m", "1y", "1w")] == ["90 dagen", "3 maanden", "1 jaar", "1 week"]
+    for bad in ("twelve months", "12", "", "3 months", "-1m", "1.5y"):
+        with pytest.raises(ValueError, match="not a duration"):
+            parse(bad)
+    with pytest.raises(ValueError, match="whole number of days"):
+        parse(timedelta(hours=36))
+
 
 
 # --------------------------------------------------------------------------- metadata and pseudonyms
@@ -277,7 +287,7 @@ def test_sidecar_jsonl_and_errors(tmp_path):
                       "agent_channel": ""}) + "\n"
     )  # fmt: skip
     meta = vmeta.read_sidecar(p, KEY)
-    assert meta["a.wav"] == {"started_at": "2026-01-05T07:00:00", "agent_id": "m1", "team": "T",
+    assert meta["x/a.wav"] == {"started_at": "2026-01-05T07:00:00", "agent_id": "m1", "team": "T",
                              "agent_channel": "left", "extra": "3",
                              "caller_ref": vmeta.pseudonymise("0612345678", KEY)}  # fmt: skip
     assert meta["b.wav"] == {"agent_id": "m2", "team": "T"}

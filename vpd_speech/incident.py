@@ -23,7 +23,8 @@ from vpd_speech.schema import CallResult, TimelineEvent
 from vpd_speech.timeline import fmt_time
 
 INCIDENTS_DIR = "incidents"
-CATEGORIES = ("verbale agressie", "bedreiging", "intimidatie", "seksuele intimidatie")
+# Incident categories, most serious first: a call's category is the first that applies (`categories`).
+CATEGORIES = ("bedreiging", "seksuele intimidatie", "intimidatie", "verbale agressie")
 
 # What the description says per event kind (who did what); the quote follows.
 _SENTENCE_NL: dict[str, str] = {
@@ -55,7 +56,15 @@ CSV_COLUMNS = [
 
 
 def categories(result: CallResult) -> list[str]:
-    """Incident categories from the counted levels and the evidence kinds of the caller's level 3/4 utterances."""
+    """Incident categories from the counted levels and the evidence kinds of the caller's level 3/4 utterances,
+    in the order of CATEGORIES; the first is the call's category (the draft's `categorie`, the store's
+    `category` for the quarterly review).
+
+    bedreiging: threat or self-harm evidence, or counted level 4 without sexual or doxxing evidence;
+    seksuele intimidatie: sexual evidence; intimidatie: doxxing evidence ("ik weet waar je woont");
+    verbale agressie: a counted level 3, or insult/curse evidence. So a level-4 call with sexual and threat
+    evidence is a bedreiging that also lists seksuele intimidatie.
+    """
     t = result.timeline
     if t is None:
         return []
@@ -78,7 +87,7 @@ def categories(result: CallResult) -> list[str]:
         found.append("intimidatie")
     if any(lvl == 3 for lvl in counted.values()) or "insult" in kinds or "curse" in kinds:
         found.append("verbale agressie")
-    return [c for c in ("bedreiging", "seksuele intimidatie", "intimidatie", "verbale agressie") if c in found]
+    return [c for c in CATEGORIES if c in found]
 
 
 def _span(ev: TimelineEvent) -> tuple[float, float]:

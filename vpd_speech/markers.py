@@ -17,7 +17,6 @@ punctuation as space), so offsets found there are offsets into the original text
 
 from __future__ import annotations
 
-import math
 import operator
 import os
 import re
@@ -26,6 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+import numpy as np
 
 from vpd_speech.labels import AGENT_ACTS, CALLER_LABELS, Role
 from vpd_speech.schema import Classification, Evidence
@@ -372,15 +373,20 @@ def find_markers(text: str, lexicon: Lexicon | None = None) -> list[Evidence]:
 
 # --------------------------------------------------------------------------- decisions
 
-def _softmax(scores: Sequence[float], temperature: float = TEMPERATURE) -> list[float]:
-    top = max(scores)
-    exps = [math.exp((s - top) / temperature) for s in scores]
-    total = sum(exps)
-    probs = [round(e / total, 4) for e in exps]
-    # make the rounded values sum to exactly 1 by giving the rest to the top label
-    i = max(range(len(probs)), key=probs.__getitem__)
-    probs[i] = round(probs[i] + 1.0 - sum(probs), 4)
-    return probs
+def softmax(scores: Sequence[float] | np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    """Probabilities from scores along the last axis (each row of a 2-D array): the one softmax of the
+    project, used by the marker rules and the norm-matrix model alike."""
+    z = np.asarray(scores)
+    e = np.exp((z - z.max(axis=-1, keepdims=True)) / temperature)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def rounded_probabilities(p: Sequence[float] | np.ndarray) -> list[float]:
+    """Probabilities rounded to 4 decimals that still sum to exactly 1 (the rest goes to the top label)."""
+    r = [round(float(x), 4) for x in p]
+    top = max(range(len(r)), key=r.__getitem__)
+    r[top] = round(r[top] + 1.0 - sum(r), 4)
+    return r
 
 
 def _ensure_top(scores: list[float], index: int, margin: float = 0.3) -> None:
@@ -491,7 +497,7 @@ def classify_caller(text: str, hits: list[Hit], norm: str | None = None) -> Clas
     else:
         level = 0
     _ensure_top(s, level)
-    probs = _softmax(s)
+    probs = rounded_probabilities(softmax(s, TEMPERATURE))
     used_sorted = sorted({id(h): h for h in used}.values(), key=lambda h: (h.start, h.end, h.kind))
     return Classification(
         label=CALLER_LABELS[level],
@@ -516,7 +522,7 @@ def classify_agent(text: str, hits: list[Hit], norm: str | None = None) -> Class
     act = next((a for a in AGENT_PRIORITY if a in found), "overig")
     values = [scores[a] for a in AGENT_ACTS]
     _ensure_top(values, AGENT_ACTS.index(act))
-    probs = _softmax(values)
+    probs = rounded_probabilities(softmax(values, TEMPERATURE))
     return Classification(
         label=act,
         level=None,

@@ -4,6 +4,11 @@ The sidecar (`vpd score --metadata FILE`) is a CSV or JSON-lines file with one r
 
     file, started_at (ISO 8601), caller_number, agent_id, team, agent_channel (left/right, empty for mono)
 
+`file` is the path of the audio relative to the source folder given to `vpd score` ('2026-11-03/call.wav'
+for calls/2026-11-03/call.wav when scoring calls/), so two `call.wav` in different folders each get their
+own row. A bare file name ('call.wav') is still accepted where exactly one file of the run has that name
+(older sidecars, flat folders); where several have it, scoring stops with an error that asks for the path.
+
 Extra columns are kept as call metadata. The caller's number never leaves this module: it is normalised
 (+31 / 0031 / 06..., spaces, dashes) and replaced by an HMAC-SHA256 pseudonym under a secret key that is
 kept outside the store (env `VPD_PSEUDONYM_KEY`, or a file given with `--key-file`). Without a key there
@@ -18,8 +23,11 @@ import hmac
 import json
 import os
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+
+from vpd_speech.sources import Source
 
 KEY_ENV = "VPD_PSEUDONYM_KEY"
 REQUIRED_COLUMNS = ("file", "started_at", "caller_number", "agent_id", "team", "agent_channel")
@@ -136,7 +144,8 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 def read_sidecar(path: Path | str, key: bytes) -> dict[str, dict[str, str]]:
-    """Read a metadata sidecar: file name -> metadata for `Pipeline.score(path, metadata)` and the store.
+    """Read a metadata sidecar: file (path relative to the source folder, '/'-separated, as written) ->
+    metadata for `Pipeline.score(path, metadata)` and the store; `match_files` pairs it with the audio.
 
     The caller number is replaced by `caller_ref` (the pseudonym); `started_at` is checked and normalised to
     ISO 8601 UTC; `agent_channel` must be left, right or empty. The key is needed as soon as any row has a
@@ -147,9 +156,11 @@ def read_sidecar(path: Path | str, key: bytes) -> dict[str, dict[str, str]]:
         raise MetadataError(f"metadata file not found: {path}")
     out: dict[str, dict[str, str]] = {}
     for n, row in enumerate(_rows(path), 1):
-        name = (row.get("file") or "").strip()
+        name = sidecar_key(row.get("file") or "")
         if not name:
             raise MetadataError(f"{path}: row {n} has no file name")
+        if name in out:
+            raise MetadataError(f"{path}: row {n}: {name!r} has a row already (one row per call)")
         meta = {k: v for k, v in row.items() if k not in ("file", "caller_number") and v not in (None, "")}
         started = parse_started_at(row.get("started_at", ""))
         if started is not None:
@@ -164,7 +175,37 @@ def read_sidecar(path: Path | str, key: bytes) -> dict[str, dict[str, str]]:
         ref = pseudonymise(row.get("caller_number", ""), key)
         if ref:
             meta["caller_ref"] = ref
-        out[Path(name).name] = meta
+        out[name] = meta
+    return out
+
+
+def sidecar_key(file: str) -> str:
+    """The `file` column as a key: '/' separators, no './' ('.\\2026-11-03\\call.wav' -> '2026-11-03/call.wav')."""
+    parts = [p for p in file.strip().replace("\\", "/").split("/") if p not in ("", ".")]
+    return "/".join(parts)
+
+
+def match_files(sidecar: Mapping[str, dict[str, str]], files: Mapping[Source, str]) -> dict[Source, dict[str, str]]:
+    """Metadata per listed audio file (`files`: source -> path relative to its source folder, from
+    `sources.relative_name`). A row matches by that relative path; a row with a bare file name matches
+    the one file of the run with that name, and is an error when several share it: metadata (caller
+    pseudonym, start time) must never be copied onto another call."""
+    by_name: dict[str, list[str]] = {}
+    for rel in files.values():
+        by_name.setdefault(PurePosixPath(rel).name, []).append(rel)
+    out: dict[Source, dict[str, str]] = {}
+    for source, rel in files.items():
+        name = PurePosixPath(rel).name
+        if rel in sidecar:
+            out[source] = sidecar[rel]
+        elif name in sidecar:
+            if len(by_name[name]) > 1:
+                shared = ", ".join(sorted(by_name[name]))
+                raise MetadataError(
+                    f"metadata row {name!r} fits {len(by_name[name])} files ({shared}): write the path relative "
+                    f"to the source folder in the file column, e.g. {rel!r}"
+                )
+            out[source] = sidecar[name]
     return out
 
 

@@ -34,6 +34,7 @@ from typing import IO
 import numpy as np
 
 from vpd_speech.labels import AGENT_ACTS, CALLER_LABELS, LEVEL_OF, Role, labels_for
+from vpd_speech.markers import rounded_probabilities, softmax
 from vpd_speech.models import ModelError
 from vpd_speech.schema import Classification, Evidence
 
@@ -85,20 +86,6 @@ def marker_features(texts: Sequence[str], role: Role, lexicon=None) -> tuple[np.
 
 def resolve_model_dir(model_dir: str | Path | None = None) -> Path:
     return Path(model_dir or os.environ.get(MODEL_DIR_ENV) or DEFAULT_MODEL_DIR)
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def _rounded(p: np.ndarray) -> list[float]:
-    """Probabilities rounded to 4 decimals that still sum to exactly 1 (the rest goes to the top label)."""
-    r = [round(float(x), 4) for x in p]
-    top = int(np.argmax(r))
-    r[top] = round(r[top] + 1.0 - sum(r), 4)
-    return r
 
 
 def lora_merge(state: dict, adapter: dict, scale: float) -> None:
@@ -202,7 +189,7 @@ class NormMatrixClassifier:
 
     def predict_proba(self, texts: Sequence[str], role: Role) -> np.ndarray:
         z, _, _ = self.logits(texts, role)
-        return _softmax(z / self.temperature[role])
+        return softmax(z / self.temperature[role])
 
     def classify(self, texts: Sequence[str], role: Role) -> list[Classification]:
         texts = list(texts)
@@ -210,7 +197,7 @@ class NormMatrixClassifier:
             return []
         labels = labels_for(role)
         z, evidence, _ = self.logits(texts, role)
-        probs = _softmax(z / self.temperature[role])
+        probs = softmax(z / self.temperature[role])
         out = []
         for p, ev in zip(probs, evidence):
             label = labels[int(np.argmax(p))]
@@ -218,7 +205,7 @@ class NormMatrixClassifier:
                 Classification(
                     label=label,
                     level=LEVEL_OF[label] if role == "caller" else None,
-                    probabilities=dict(zip(labels, _rounded(p))),
+                    probabilities=dict(zip(labels, rounded_probabilities(p))),
                     evidence=ev,
                     source=self.name,
                 )

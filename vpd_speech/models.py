@@ -26,14 +26,6 @@ def cache_dir() -> Path:
     return Path(os.environ.get("VPD_MODEL_CACHE") or Path.home() / ".cache" / "vpd-speech" / "models")
 
 
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(chunk):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _package_data(package: str) -> Path:
     try:
         return Path(str(resources.files(package))) / "data"

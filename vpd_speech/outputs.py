@@ -13,11 +13,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
+from pydantic import ValidationError
 
 from vpd_speech.labels import CALLER_LABELS
 from vpd_speech.schema import CallResult
 
 CALLS_DIR = "calls"
+UNREADABLE_DOCUMENT = "unreadable call document"
 CALL_COLUMNS = [
     "call_id", "file", "status", "error", "duration_s", "channels", "n_utterances", "max_level", "max_label",
     "first_level3_s", "first_level4_s", "advice", "advice_reason", "boundary_set", "ended_by_agent",
@@ -44,9 +46,23 @@ def call_path(out_dir: Path, call_id: str) -> Path:
 
 
 def write_call(result: CallResult, out_dir: Path) -> Path:
+    """Write the call document; a result that would not read back is written as its error record instead."""
     path = call_path(out_dir, result.call_id)
-    write_atomic(path, result.model_dump_json(indent=1))
+    write_atomic(path, readable_result(result).model_dump_json(indent=1))
     return path
+
+
+def readable_result(result: CallResult) -> CallResult:
+    """The result, or its error record when its JSON would not read back (a NaN that JSON writes as null):
+    a document that fails to load must never reach the out folder."""
+    try:
+        CallResult.model_validate_json(result.model_dump_json())
+        return result
+    except ValueError as e:
+        message = f"internal error: the result does not read back after writing ({load_error(e)}); not scored"
+        return CallResult(
+            call_id=result.call_id, file=result.file, status="error", error=message, metadata=result.metadata
+        )
 
 
 def read_call(path: Path) -> CallResult:
@@ -54,7 +70,35 @@ def read_call(path: Path) -> CallResult:
 
 
 def read_calls(out_dir: Path) -> list[CallResult]:
-    return [read_call(p) for p in sorted((out_dir / CALLS_DIR).glob("*.json"))]
+    """Every call document in the out folder; one that does not load comes back as an error record."""
+    return [read_call_or_error(p) for p in sorted((out_dir / CALLS_DIR).glob("*.json"))]
+
+
+def read_call_or_error(path: Path) -> CallResult:
+    """The call in a document, or an error record naming the document when it does not load or validate
+    (damaged, or written by a broken version): it becomes an error row in calls.csv, never a crash."""
+    try:
+        return read_call(path)
+    except (OSError, ValueError) as e:
+        reason = load_error(e)
+        document = f"{CALLS_DIR}/{path.name}"
+        error = f"{UNREADABLE_DOCUMENT} {document}: {reason}; score the audio again or delete the document"
+        return CallResult(call_id=path.stem, file=document, status="error", error=error)
+
+
+def load_error(e: Exception) -> str:
+    """One line on why a call document does not load: the first failing field and its message."""
+    if isinstance(e, ValidationError) and e.errors():
+        first = e.errors()[0]
+        where = ".".join(map(str, first["loc"]))
+        more = f" (and {e.error_count() - 1} more)" if e.error_count() > 1 else ""
+        return f"{where + ': ' if where else ''}{first['msg']}{more}"
+    return str(e).splitlines()[0] if str(e) else type(e).__name__
+
+
+def is_unreadable_document(result: CallResult) -> bool:
+    """An error record that stands for a call document that does not load (`read_call_or_error`)."""
+    return result.status == "error" and (result.error or "").startswith(UNREADABLE_DOCUMENT)
 
 
 def call_row(r: CallResult) -> dict:
@@ -80,7 +124,17 @@ def call_row(r: CallResult) -> dict:
     }
 
 
+UTTERANCE_COLUMNS = [
+    "call_id", "utterance_id", "speaker", "role", "channel", "start_s", "end_s", "text", "label", "level",
+    "counted_level", "probability", "probabilities", "evidence", "evidence_kinds", "no_speech_prob", "avg_logprob",
+]  # fmt: skip
+
+
 def utterance_rows(r: CallResult) -> list[dict]:
+    """One row per utterance (UTTERANCE_COLUMNS): the rows of utterances.parquet, and of the store's
+    utterances table, which keeps the columns it has. The one place utterance rows are built."""
+    t = r.timeline
+    counted = {p.utterance_id: p.counted_level for p in t.levels} if t else {}
     rows = []
     for u in r.utterances:
         c = u.classification
@@ -90,14 +144,17 @@ def utterance_rows(r: CallResult) -> list[dict]:
                 "utterance_id": u.id,
                 "speaker": u.speaker,
                 "role": u.role,
-                "start": u.start,
-                "end": u.end,
+                "channel": u.channel,
+                "start_s": u.start,
+                "end_s": u.end,
                 "text": u.text,
                 "label": c.label if c else None,
                 "level": c.level if c else None,
+                "counted_level": counted.get(u.id),
                 "probability": c.probabilities.get(c.label) if c else None,
                 "probabilities": json.dumps(c.probabilities) if c else None,
                 "evidence": json.dumps([e.model_dump() for e in c.evidence], ensure_ascii=False) if c else None,
+                "evidence_kinds": (",".join(sorted({e.kind for e in c.evidence}))[:200] or None) if c else None,
                 "no_speech_prob": u.no_speech_prob,
                 "avg_logprob": u.avg_logprob,
             }
@@ -125,7 +182,7 @@ def write_tables(out_dir: Path, parquet: bool = True) -> pd.DataFrame:
     calls = calls.astype({"max_level": "Int64", "channels": "Int64"})
     write_atomic(out_dir / "calls.csv", calls.to_csv(index=False))
     if parquet:
-        utterances = pd.DataFrame([row for r in results for row in utterance_rows(r)])
+        utterances = pd.DataFrame([row for r in results for row in utterance_rows(r)], columns=UTTERANCE_COLUMNS)
         tmp = out_dir / ".utterances.parquet.tmp"
         utterances.to_parquet(tmp, index=False)
         os.replace(tmp, out_dir / "utterances.parquet")

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from vpd_speech.labels import LEVEL_NAMES_NL
+from vpd_speech.store import Duration, parse_duration
 
 DEFAULT_MIN_CALLS = 3
 DEFAULT_MIN_LEVEL = 3
@@ -38,21 +39,6 @@ TEAM_NORM_WARNING_NL = (
 
 class PatternError(ValueError):
     pass
-
-
-def parse_window(text: str | int | timedelta) -> timedelta:
-    """'90d', '13w', '3m' (3 x 30 days) or a number of days."""
-    if isinstance(text, timedelta):
-        return text
-    if isinstance(text, int):
-        return timedelta(days=text)
-    s = str(text).strip().lower()
-    if s.isdigit():
-        return timedelta(days=int(s))
-    if len(s) > 1 and s[:-1].isdigit() and s[-1] in "dwm":
-        n = int(s[:-1])
-        return timedelta(days=n * {"d": 1, "w": 7, "m": 30}[s[-1]])
-    raise PatternError(f"not a window: {text!r} (use e.g. 90d, 13w, 3m)")
 
 
 def parse_date(text: str | datetime) -> datetime:
@@ -117,7 +103,7 @@ class PatternReport:
     until: datetime | None
     min_calls: int
     min_level: int
-    window: timedelta
+    window: Duration
     team_norm: bool
     callers: list[PatternCaller] = field(default_factory=list)
 
@@ -130,13 +116,14 @@ class PatternReport:
         return sorted({m for c in self.callers for m in c.months})
 
 
-def _in_windows(times: list[datetime], min_calls: int, window: timedelta) -> list[bool]:
+def _in_windows(times: list[datetime], min_calls: int, window: Duration) -> list[bool]:
     """Which calls lie in some run of >= min_calls calls spanning at most `window` (times sorted)."""
     keep = [False] * len(times)
     j = 0
     for i in range(len(times)):
         j = max(j, i)
-        while j + 1 < len(times) and times[j + 1] - times[i] <= window:
+        end = window.after(times[i])
+        while j + 1 < len(times) and times[j + 1] <= end:
             j += 1
         if j - i + 1 >= min_calls:
             for k in range(i, j + 1):
@@ -150,10 +137,11 @@ def find_pattern_callers(
     until: str | datetime | None = None,
     min_calls: int = DEFAULT_MIN_CALLS,
     min_level: int = DEFAULT_MIN_LEVEL,
-    window: str | timedelta = DEFAULT_WINDOW,
+    window: str | timedelta | Duration = DEFAULT_WINDOW,
     team_norm: bool = False,
 ) -> PatternReport:
-    """Flag pseudonymous callers with `min_calls` calls at level >= `min_level` within `window`."""
+    """Flag pseudonymous callers with `min_calls` calls at level >= `min_level` within `window` ('90d',
+    '13w', '3m' calendar months, '1y'; `store.parse_duration`)."""
     if min_calls < 2:
         raise PatternError("--min-calls must be at least 2: one call is not a pattern")
     if not 1 <= min_level <= 4:
@@ -165,7 +153,10 @@ def find_pattern_callers(
         )
     since_dt = parse_date(since)
     until_dt = parse_date(until) if until is not None else None
-    win = parse_window(window)
+    try:
+        win = parse_duration(window)
+    except ValueError as e:
+        raise PatternError(f"--window: {e}") from None
     rows = store.norm_crossing_calls(since_dt, until_dt, min_level, min_calls)
     report = PatternReport(since_dt, until_dt, min_calls, min_level, win, team_norm)
     by_caller: dict[str, list[dict]] = {}
@@ -237,7 +228,7 @@ def render_table(report: PatternReport) -> str:
     lines = [
         (
             f"Patroonbellers sinds {report.since:%Y-%m-%d}{until}: >= {report.min_calls} gesprekken op niveau "
-            f">= {report.min_level} binnen {report.window.days} dagen"
+            f">= {report.min_level} binnen {report.window.nl}"
         ),
     ]
     lines += [f"! {w}" for w in report.warnings]
@@ -261,18 +252,11 @@ def render_table(report: PatternReport) -> str:
     return "\n".join(lines)
 
 
-def _env():
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-
-    templates = Path(__file__).resolve().parent / "templates"
-    env = Environment(loader=FileSystemLoader(templates), autoescape=select_autoescape(["html", "j2"]))
-    env.globals["level_names"] = LEVEL_NAMES_NL
-    return env
-
-
 def render_html(report: PatternReport, link_prefix: str = "") -> str:
+    from vpd_speech.report import template_env
+
     return (
-        _env()
+        template_env()
         .get_template("patterns.html.j2")
         .render(r=report, note=ADVICE_NOTE_NL, link_prefix=link_prefix, generated=datetime.now().replace(microsecond=0))
     )

@@ -17,11 +17,11 @@ from vpd_speech.audio import Audio, AudioError, decode, file_sha256
 from vpd_speech.classify import Classifier, load_classifier
 from vpd_speech.config import PipelineConfig
 from vpd_speech.labels import Role
+from vpd_speech.listen import transcribe_call
 from vpd_speech.prosody import caller_arousal
 from vpd_speech.schema import CallResult, Classification, SpeakerInfo, Utterance
 from vpd_speech.speakers import CHANNEL_NAMES, Diarizer, SpeakerTurnText, guess_agent, opening_text
 from vpd_speech.timeline import TimelineOptions, build_timeline
-from vpd_speech.listen import transcribe_call
 from vpd_speech.transcribe import Segment, Transcriber
 from vpd_speech.utterances import SpokenWord, build_utterances
 

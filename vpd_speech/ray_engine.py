@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,7 +69,7 @@ def score_batch_ray(
     files: list[Source],
     out_dir: Path,
     config: PipelineConfig,
-    metadata: dict[str, dict] | None = None,
+    metadata: Mapping[Source, dict] | None = None,
     force: bool = False,
     progress: bool = True,
     store=None,

@@ -18,6 +18,7 @@ IBAN and postcode + house number are masked in the transcript, quotes, reasons a
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import itertools
 import json
@@ -488,15 +489,19 @@ def call_context(result: CallResult, audio_src: str | None, redact: bool) -> dic
     }
 
 
-def _env() -> Environment:
+@functools.cache
+def template_env() -> Environment:
+    """The one Jinja environment of the package templates (call pages, index, patterns, quarterly review):
+    autoescaped, with the `tojson_attr` filter and the Dutch level names; made once, templates compiled once."""
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["j2", "html"]))
     env.filters["tojson_attr"] = lambda v: json.dumps(v)
+    env.globals["level_names"] = LEVEL_NAMES_NL
     return env
 
 
 def render_call(result: CallResult, audio_src: str | None = None, redact: bool = True) -> str:
     """The HTML of one call page. `audio_src`: a data: URI, a relative file name, or None."""
-    return _env().get_template("call.html.j2").render(**call_context(result, audio_src, redact))
+    return template_env().get_template("call.html.j2").render(**call_context(result, audio_src, redact))
 
 
 def render_index(results: Sequence[CallResult], pages: Mapping[str, str], redact: bool = True) -> str:
@@ -520,7 +525,7 @@ def render_index(results: Sequence[CallResult], pages: Mapping[str, str], redact
     counts = {lvl: sum(1 for c in calls if c["level"] == lvl) for lvl in range(5)}
     n_errors = sum(1 for c in calls if c["level"] < 0)
     n_melden = sum(1 for c in calls if c["advice"] == "melden")
-    return _env().get_template("index.html.j2").render(
+    return template_env().get_template("index.html.j2").render(
         calls=calls, counts=counts, n_errors=n_errors, n_melden=n_melden, colours=LEVEL_COLOURS,
         level_names=LEVEL_NAMES_NL, generated=datetime.now().strftime("%d-%m-%Y %H:%M"),
     )  # fmt: skip

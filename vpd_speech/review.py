@@ -194,11 +194,12 @@ def _change(cur: int, prev: int) -> str:
 
 def render_html(review: Review, max_rows: int = 500) -> str:
     from vpd_speech.labels import LEVEL_NAMES_NL
-    from vpd_speech.patterns import ADVICE_NOTE_NL, _env
+    from vpd_speech.patterns import ADVICE_NOTE_NL
+    from vpd_speech.report import template_env
     from vpd_speech.timeline import STEP_NAME_NL
 
     return (
-        _env()
+        template_env()
         .get_template("review.html.j2")
         .render(
             r=review,

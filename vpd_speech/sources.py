@@ -6,6 +6,7 @@ decoding, so its call_id and file name are the same as if it had been local.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -45,18 +46,62 @@ def source_name(source: Source) -> str:
 
 
 def list_audio(sources: Sequence[Source]) -> list[Source]:
-    """Audio files among the sources (files as given; folders searched recursively by extension)."""
+    """Audio files among the sources (files as given; folders searched recursively by extension).
+
+    In a folder every entry with an audio extension is listed, also a broken symbolic link or a folder named
+    like `x.wav`: the batch reports those as error records (`unreadable_reason`) instead of skipping them
+    without a word."""
     files: list[Source] = []
     for src in sources:
         if isinstance(src, str):
             files += _list_url(src)
         elif src.is_dir():
-            files += sorted(p for p in src.rglob("*") if p.is_file() and p.suffix.lower() in AUDIO_EXTENSIONS)
+            files += sorted(p for p in src.rglob("*") if p.suffix.lower() in AUDIO_EXTENSIONS)
         elif src.exists():
             files.append(src)
         else:
             raise FileNotFoundError(f"no such file or folder: {src}")
     return list(dict.fromkeys(files))
+
+
+def unreadable_reason(source: Source) -> str | None:
+    """Why a listed local path is not an audio file that can be read (a broken link, a folder named like
+    audio, a pipe or device), checked before its bytes are read; None for a regular file or a URL."""
+    if not isinstance(source, Path):
+        return None
+    if source.is_symlink() and not source.exists():
+        return f"broken symbolic link: it points to {os.readlink(source)}, which does not exist"
+    if source.is_dir():
+        return "a folder with an audio file name, not an audio file"
+    if not source.exists():
+        return "file not found (removed after it was listed?)"
+    if not source.is_file():
+        return "not a regular file (a pipe, socket or device)"
+    return None
+
+
+def relative_name(source: Source, roots: Sequence[Source]) -> str:
+    """The path of a listed file relative to the source folder it was found in, with '/' separators
+    ('2026-11-03/call.wav'); a file given directly is known by its name. Sidecar metadata is keyed by it."""
+    path = _plain(source)
+    for root in roots:
+        base = _plain(root)
+        if base[0] == path[0] and path[1] != base[1] and path[1].is_relative_to(base[1]):
+            return path[1].relative_to(base[1]).as_posix()
+    return source_name(source)
+
+
+def _plain(source: Source) -> tuple[str, PurePosixPath]:
+    """(filesystem, absolute path) of a source, so a file and the folder it was listed from compare."""
+    if isinstance(source, Path):
+        return "local", PurePosixPath(source.absolute().as_posix())
+    import fsspec
+
+    fs, path = fsspec.core.url_to_fs(source)
+    if _is_local(fs):
+        return "local", PurePosixPath(Path(path).absolute().as_posix())
+    protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
+    return protocol, PurePosixPath("/" + path.strip("/"))
 
 
 def _list_url(url: str) -> list[Source]:

@@ -18,6 +18,7 @@ Writing is idempotent: `write_call` replaces every row of a call_id in one trans
 
 from __future__ import annotations
 
+import calendar
 import json
 import logging
 import re
@@ -30,14 +31,16 @@ from typing import Self
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from vpd_speech.incident import CATEGORIES as INCIDENT_CATEGORIES
+from vpd_speech.incident import categories as incident_categories
 from vpd_speech.schema import CallResult
 
 log = logging.getLogger("vpd_speech.store")
 
 SQLITE_DEFAULT = "out/vpd.sqlite"
 
-# Incident categories of the quarterly review (Dutch names, as in the municipality's registration).
-CATEGORIES = ("seksuele_intimidatie", "bedreiging", "intimidatie", "verbale_agressie")
+# Incident categories of the quarterly review: the keys of incident.CATEGORIES (most serious first).
+CATEGORIES = tuple(c.replace(" ", "_") for c in INCIDENT_CATEGORIES)
 CATEGORY_NAMES_NL = {
     "seksuele_intimidatie": "seksuele intimidatie",
     "bedreiging": "bedreiging",
@@ -208,27 +211,11 @@ def redact_url(url: str) -> str:
 
 
 def incident_category(result: CallResult) -> str | None:
-    """Incident category of a call for the quarterly review, from its timeline (None: no incident).
-
-    Counted level 4 with sexual evidence -> seksuele_intimidatie; level 4 with a threat -> bedreiging;
-    level 4 with only doxxing evidence ("ik weet waar je woont") -> intimidatie; counted level 3 ->
-    verbale_agressie. A call counts once, in its most serious category (the order of CATEGORIES).
-    """
-    t = result.timeline
-    if t is None or t.max_level < 3:
-        return None
-    if t.max_level == 3:
-        return "verbale_agressie"
-    counted4 = {p.utterance_id for p in t.levels if p.counted_level == 4}
-    kinds: set[str] = set()
-    for u in result.utterances:
-        if u.id in counted4 and u.classification is not None:
-            kinds |= {e.kind for e in u.classification.evidence}
-    if "sexual" in kinds:
-        return "seksuele_intimidatie"
-    if "doxxing" in kinds and "threat" not in kinds:
-        return "intimidatie"
-    return "bedreiging"
+    """Incident category of a call for the quarterly review (None: no incident): the first of
+    `incident.categories`, the rule the incident draft uses, as a key (seksuele intimidatie ->
+    seksuele_intimidatie). A call counts once, in its most serious category."""
+    found = incident_categories(result)
+    return found[0].replace(" ", "_") if found else None
 
 
 def werkinstructie_gaps(result: CallResult) -> tuple[bool, bool, list[str]]:
@@ -263,6 +250,7 @@ def call_rows(result: CallResult, metadata: Mapping[str, str] | None = None) -> 
     if "caller_number" in meta:
         raise ValueError("caller_number must not reach the store: pseudonymise it first (metadata.read_sidecar)")
     from vpd_speech.metadata import parse_started_at
+    from vpd_speech.outputs import utterance_rows
 
     started = parse_started_at(meta.get("started_at", ""))
     t = result.timeline
@@ -300,28 +288,8 @@ def call_rows(result: CallResult, metadata: Mapping[str, str] | None = None) -> 
         "stored_at": utcnow(),
         "purged_at": None,
     }
-    level_of = {p.utterance_id: p for p in t.levels} if t else {}
-    utts = []
-    for u in result.utterances:
-        c = u.classification
-        p = level_of.get(u.id)
-        utts.append(
-            {
-                "call_id": result.call_id,
-                "utterance_id": u.id,
-                "speaker": u.speaker,
-                "role": u.role,
-                "channel": u.channel,
-                "start_s": u.start,
-                "end_s": u.end,
-                "text": u.text,
-                "label": c.label if c else None,
-                "level": c.level if c else None,
-                "counted_level": p.counted_level if p else None,
-                "probability": c.probabilities.get(c.label) if c else None,
-                "evidence_kinds": ",".join(sorted({e.kind for e in c.evidence}))[:200] or None if c else None,
-            }
-        )
+    columns = utterances.columns.keys()
+    utts = [{k: row[k] for k in columns} for row in utterance_rows(result)]
     evs = [
         {
             "call_id": result.call_id,
@@ -360,29 +328,62 @@ _CHILDREN = (utterances, events, advice, call_metadata)
 _TABLES = {"calls": calls, "utterances": utterances, "events": events, "advice": advice, "call_metadata": call_metadata}
 
 
-def parse_age(text: str) -> timedelta | tuple[int, int]:
-    """'90d', '12w', '12m' (months), '2y' -> a timedelta, or (months, 0) for months/years."""
-    m = re.fullmatch(r"\s*(\d+)\s*([dwmy])\s*", text or "")
+_DURATION_NL = {"d": ("dag", "dagen"), "w": ("week", "weken"), "m": ("maand", "maanden"), "y": ("jaar", "jaar")}
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A span of calendar time as written on the command line: n days (d), weeks (w), calendar months (m)
+    or years (y, 12 calendar months). Months count on the calendar, not as 30 days: 1m before 31 March is
+    the last day of February. The one meaning of a duration for purge ages and pattern windows."""
+
+    n: int
+    unit: str
+
+    def _months(self) -> int:
+        return self.n * (12 if self.unit == "y" else 1)
+
+    def _days(self) -> timedelta:
+        return timedelta(days=self.n * (7 if self.unit == "w" else 1))
+
+    def before(self, t: datetime) -> datetime:
+        return add_months(t, -self._months()) if self.unit in "my" else t - self._days()
+
+    def after(self, t: datetime) -> datetime:
+        return add_months(t, self._months()) if self.unit in "my" else t + self._days()
+
+    @property
+    def nl(self) -> str:
+        """In Dutch, for reports: '90 dagen', '3 maanden', '1 jaar'."""
+        one, more = _DURATION_NL[self.unit]
+        return f"{self.n} {one if self.n == 1 else more}"
+
+    def __str__(self) -> str:
+        return f"{self.n}{self.unit}"
+
+
+def parse_duration(text: str | timedelta | Duration) -> Duration:
+    """'90d', '13w', '3m' (calendar months), '2y' (24 calendar months) -> a Duration; a timedelta of whole
+    days is taken as days. A bare number is refused: '12' could be days or months, and a purge must not guess."""
+    if isinstance(text, Duration):
+        return text
+    if isinstance(text, timedelta):
+        if text % timedelta(days=1):
+            raise ValueError(f"not a whole number of days: {text}")
+        return Duration(text.days, "d")
+    m = re.fullmatch(r"\s*(\d+)\s*([dwmy])\s*", str(text or "").lower())
     if not m:
-        raise ValueError(f"not an age: {text!r} (use e.g. 90d, 12w, 12m, 2y)")
-    n, unit = int(m.group(1)), m.group(2)
-    if unit == "d":
-        return timedelta(days=n)
-    if unit == "w":
-        return timedelta(weeks=n)
-    return (n * (12 if unit == "y" else 1), 0)
+        raise ValueError(
+            f"not a duration: {text!r} (use a number and a unit: 90d days, 13w weeks, 3m calendar months, 2y years)"
+        )
+    return Duration(int(m.group(1)), m.group(2))
 
 
-def subtract_age(now: datetime, age: timedelta | tuple[int, int]) -> datetime:
-    if isinstance(age, timedelta):
-        return now - age
-    months = age[0]
-    y, mo = divmod(now.year * 12 + now.month - 1 - months, 12)
-    mo += 1
-    import calendar
-
-    day = min(now.day, calendar.monthrange(y, mo)[1])
-    return now.replace(year=y, month=mo, day=day)
+def add_months(t: datetime, months: int) -> datetime:
+    """`t` moved by whole calendar months; a day that the target month lacks becomes its last day."""
+    y, mo = divmod(t.year * 12 + t.month - 1 + months, 12)
+    day = min(t.day, calendar.monthrange(y, mo + 1)[1])
+    return t.replace(year=y, month=mo + 1, day=day)
 
 
 @dataclass
@@ -528,13 +529,12 @@ class Store:
 
     # ------------------------------------------------------------------ retention
 
-    def purge(self, older_than: str | timedelta, now: datetime | None = None) -> PurgeReport:
+    def purge(self, older_than: str | timedelta | Duration, now: datetime | None = None) -> PurgeReport:
         """Delete transcripts (utterances, event quotes, advice reasons that quote) and audio references of
         calls that started (or, without a start time, were stored) before now - older_than. The call row with
         its levels, category, advice and pseudonymous caller stays for the statistics. Logs counts only."""
-        age = parse_age(older_than) if isinstance(older_than, str) else older_than
         now = now or utcnow()
-        cutoff = subtract_age(now, age)
+        cutoff = parse_duration(older_than).before(now)
         when = sa.func.coalesce(calls.c.started_at, calls.c.stored_at)
         old = sa.select(calls.c.call_id).where(when < cutoff)
         with self.engine.begin() as conn:
@@ -668,7 +668,7 @@ def purge_command(target: str | Path, older_than: str, now: datetime | None = No
     import sys
 
     try:
-        age = parse_age(older_than)
+        age = parse_duration(older_than)
     except ValueError as e:
         print(f"vpd: error: {e}", file=sys.stderr)
         return 2
