@@ -81,65 +81,80 @@ def split_by_channel(segment: Segment, channels: list[int]) -> list[tuple[int, S
             runs[-1][1].append(word)
         else:
             runs.append((ch, [word]))
-    return [
-        (ch, Segment(w[0].start, w[-1].end, " ".join(x.text for x in w), w, segment.no_speech_prob, segment.avg_logprob))
-        for ch, w in runs
-    ]
+    return [(ch, segment.keeping(words)) for ch, words in runs]
 
 
 def _inside(t: float, regions: list[tuple[float, float]]) -> bool:
     return any(a <= t <= b for a, b in regions)
 
 
+def arrangement(asr: AsrConfig, channels: int) -> str:
+    """How a call with this many channels is heard: `channels`, `mix` or `glued` (a mono call `paused` is
+    heard as its one channel alone)."""
+    if channels == 2:
+        return asr.stereo
+    return "channels" if asr.mono == "paused" else "glued"
+
+
 def transcribe_call(transcriber: Transcriber, samples: np.ndarray, vad: VadConfig, asr: AsrConfig) -> list[list[Segment]]:
     """The segments of each channel of `samples` (16 kHz, one or two channels), in call time."""
+    how = arrangement(asr, samples.shape[0])
+    if how == "glued":
+        return [transcriber.transcribe(channel) for channel in samples]
+    regions = [speech_regions(channel, vad) for channel in samples]
+    if how == "channels":
+        return _hear_alone(transcriber, samples, regions, asr.max_pause_s)
+    return _hear_mix(transcriber, samples, regions, asr)
+
+
+def _hear_alone(
+    transcriber: Transcriber, samples: np.ndarray, regions: list[list[tuple[float, float]]], max_pause_s: float
+) -> list[list[Segment]]:
+    """Each channel alone, in windows that keep its pauses; all windows in one batch."""
     duration = samples.shape[1] / SAMPLE_RATE
-    if samples.shape[0] == 1:
-        if asr.mono == "glued":
-            return [transcriber.transcribe(samples[0])]
-        windows = plan_windows(speech_regions(samples[0], vad), duration, 0, asr.max_pause_s)
-        return [[s for segments in transcriber.transcribe_windows({0: samples[0]}, windows) for s in segments]]
-    if asr.stereo == "glued":
-        return [transcriber.transcribe(samples[ch]) for ch in range(2)]
-    regions = [speech_regions(samples[ch], vad) for ch in range(2)]
+    windows = [w for ch, own in enumerate(regions) for w in plan_windows(own, duration, ch, max_pause_s)]
+    per_channel: list[list[Segment]] = [[] for _ in samples]
+    for w, segments in zip(windows, transcriber.transcribe_windows(dict(enumerate(samples)), windows)):
+        per_channel[w.source] += segments
+    return per_channel
+
+
+def _hear_mix(
+    transcriber: Transcriber, samples: np.ndarray, regions: list[list[tuple[float, float]]], asr: AsrConfig
+) -> list[list[Segment]]:
+    """Both channels mixed, each word to the louder channel; turns that overlap also heard alone, and their
+    words replace the mix's."""
+    duration = samples.shape[1] / SAMPLE_RATE
+    alone = overlaps(regions, asr.overlap_min_s)
+    windows = plan_windows(regions[0] + regions[1], duration, None, asr.max_pause_s)
+    windows += [Window(ch, (r,)) for ch in range(2) for r in alone[ch]]
+    signals = {None: matched_mix(samples, regions), 0: samples[0], 1: samples[1]}
+    energy = Energy.of(samples)
     per_channel: list[list[Segment]] = [[], []]
-    if asr.stereo == "channels":
-        windows = [w for ch in range(2) for w in plan_windows(regions[ch], duration, ch, asr.max_pause_s)]
-        for w, segments in zip(windows, transcriber.transcribe_windows({0: samples[0], 1: samples[1]}, windows)):
-            per_channel[w.source] += segments
-    else:
-        alone = overlaps(regions, asr.overlap_min_s)
-        windows = plan_windows(regions[0] + regions[1], duration, None, asr.max_pause_s)
-        windows += [Window(ch, (r,)) for ch in range(2) for r in alone[ch]]
-        signals = {None: matched_mix(samples, regions), 0: samples[0], 1: samples[1]}
-        energy = Energy.of(samples)
-        for w, segments in zip(windows, transcriber.transcribe_windows(signals, windows)):
-            for segment in segments:
-                if w.source is not None:
-                    per_channel[w.source].append(segment)
-                    continue
-                channels = [energy.loudest(word.start, word.end) for word in segment.words]
-                for ch, part in split_by_channel(segment, channels):
-                    part.words = [x for x in part.words if not _inside((x.start + x.end) / 2, alone[ch])]
-                    if part.words:
-                        part.text = " ".join(x.text for x in part.words)
-                        part.start, part.end = part.words[0].start, part.words[-1].end
-                        per_channel[ch].append(part)
+    for w, segments in zip(windows, transcriber.transcribe_windows(signals, windows)):
+        for segment in segments:
+            if w.source is not None:
+                per_channel[w.source].append(segment)
+                continue
+            channels = [energy.loudest(word.start, word.end) for word in segment.words]
+            for ch, part in split_by_channel(segment, channels):
+                words = [x for x in part.words if not _inside((x.start + x.end) / 2, alone[ch])]
+                if words:
+                    per_channel[ch].append(part.keeping(words))
     return [sorted(segs, key=lambda s: s.start) for segs in per_channel]
 
 
 def transcribe_span(transcriber: Transcriber, samples: np.ndarray, channel: int, a: int, b: int, asr: AsrConfig) -> list[Segment]:
-    """The segments of one channel in samples [a, b) of a live call, heard as a batch run hears it: alone
-    with its pauses (`channels`), in the mix with the other party and given to the channel by energy
-    (`mix`), or through faster-whisper's VAD chunking (`glued`, and mono calls when `asr.mono` is glued)."""
-    stereo = samples.shape[0] == 2
-    if (asr.stereo if stereo else asr.mono) == "glued":
+    """The segments of one channel in samples [a, b) of a live call, heard as a batch run hears the call
+    (`arrangement`): alone with its pauses, in the mix with the other party (words given by energy), or
+    through faster-whisper's VAD chunking."""
+    how = arrangement(asr, samples.shape[0])
+    if how == "glued":
         return transcriber.transcribe(samples[channel, a:b], offset=a / SAMPLE_RATE)
-    mixed = stereo and asr.stereo == "mix"
-    piece = samples[:, a:b] if mixed else samples[channel : channel + 1, a:b]
+    piece = samples[:, a:b] if how == "mix" else samples[channel : channel + 1, a:b]
     window = Window(0, ((0.0, (b - a) / SAMPLE_RATE),))
     [segments] = transcriber.transcribe_windows({0: piece.sum(axis=0)}, [window], offset=a / SAMPLE_RATE)
-    if not mixed:
+    if how != "mix":
         return segments
     energy = Energy.of(samples[:, a:b], start=a / SAMPLE_RATE)
     out = []

@@ -25,6 +25,11 @@ class Segment:
     no_speech_prob: float = 0.0
     avg_logprob: float = 0.0
 
+    def keeping(self, words: list[Word]) -> Segment:
+        """This segment cut to `words` (some of its words): their text and times, its scores."""
+        text = " ".join(w.text for w in words)
+        return Segment(words[0].start, words[-1].end, text, words, self.no_speech_prob, self.avg_logprob)
+
 
 class Transcriber:
     """Loads the Whisper model once; `transcribe` is called per channel."""
@@ -139,8 +144,7 @@ def segments_from(segments: list[Segment], start: float) -> list[Segment]:
     for s in segments:
         words = [w for w in s.words if w.start >= start]
         if words:
-            text = " ".join(w.text for w in words)
-            out.append(Segment(words[0].start, words[-1].end, text, words, s.no_speech_prob, s.avg_logprob))
+            out.append(s.keeping(words))
     return out
 
 
