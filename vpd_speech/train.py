@@ -3,13 +3,15 @@
 Two steps, both deterministic:
 
 * `make_asr_variants(corpus, out_tsv)`: every corpus utterance is spoken by eval.synth's renderer
-  (MBROLA mb-nl2, pitch 50 or 75, 160-190 words per minute, chosen from the utterance id), laid out on a
-  channel with pauses between utterances, band-limited to the telephone (300-3400 Hz, 8 kHz u-law, white
-  noise 30 dB below speech, as `eval.synth.synthesize` does) and transcribed by the pipeline's own
-  `Transcriber` with the default configuration (whisper base int8, Dutch, VAD, word timestamps). Each
-  word goes to the utterance whose audio span holds its midpoint; an utterance Whisper skipped inside its
-  window is transcribed again on its own. Output: `eval/data/asr_transcripts.tsv` (id, text_asr, voice),
-  appended group by group so a stopped run resumes where it was. Extra takes are training views only:
+  (MBROLA mb-nl2, pitch 50 or 75, 160-190 words per minute, chosen from the utterance id) as a turn of a
+  stereo dialogue of 16 utterances (agent turns on one channel, caller turns on the other, in proportion,
+  with real pauses and some overlap), band-limited to the telephone (300-3400 Hz, 8 kHz u-law, white
+  noise 30 dB below speech, as `eval.synth.synthesize` does) and heard the way the pipeline hears a call
+  (`listen.transcribe_call`, default configuration). Each word goes to the utterance of its channel whose
+  audio span holds its midpoint; an utterance Whisper skipped is transcribed again on its own. Output:
+  `eval/data/asr_transcripts.tsv` (id, text_asr, voice), appended group by group so a stopped run resumes
+  where it was. Extra takes are training views only (the two committed ones were made before 0.5, with 8
+  utterances of one family glued on one channel; they are kept as further noisy views):
   `--take 1 --splits train --roles agent` speaks the train split's agent utterances with a second voice
   (mb-nl3); `--take 2 --splits train` speaks the train utterances (supplement included) with mb-nl2 again, at
   other pitch/speed settings and in other channel groupings, so Whisper makes other mistakes.
@@ -40,6 +42,7 @@ from pathlib import Path
 
 import numpy as np
 
+from vpd_speech.audio import file_sha256
 from vpd_speech.labels import AGENT_ACTS, CALLER_LABELS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,8 +57,7 @@ DEFAULT_OUT = ROOT / "models" / "norm_matrix"
 ASR_VOICES = ("mb-nl2", "mb-nl3")  # take 0 (the evaluated transcripts): mb-nl2; take 1 (training only): mb-nl3
 ASR_PITCHES = (50, 75)
 ASR_SPEEDS = (160, 170, 180, 190)
-ASR_GAP_S = 1.6  # silence between utterances on the synthetic channel (> the VAD's 0.5 s)
-ASR_GROUP = 8  # utterances per synthetic channel: one transcription call, batched chunks
+ASR_GROUP = 16  # utterances per synthetic dialogue (about a minute): one transcription call
 ASR_NOISE_DB = 30.0
 TRAINED_PARTS = ("adapter.safetensors", "heads.safetensors", "config.json", "char_ngrams.json")
 # Character 2-5-grams seen in >= 2 examples, per role, of the Dutch sound key (across words) or of the written
@@ -132,33 +134,69 @@ def _assign_words(segments, spans: list[tuple[float, float]]) -> list[list[str]]
     return out
 
 
-def _render_group(rows: list[dict], seed: int, take: int = 0) -> tuple[np.ndarray, list[tuple[float, float]], list[str]]:
-    """Speak a group of utterances onto one channel; return 16 kHz telephone audio, spans (s), voices."""
-
+def _render_dialogue(
+    rows: list[dict], seed: int, take: int = 0
+) -> tuple[np.ndarray, list[tuple[float, float]], list[int], list[str]]:
+    """Speak a group of utterances as one stereo telephone call: agent utterances on the left channel,
+    caller utterances on the right, in order, with pauses of 0.25-1.2 s and now and then a turn that starts
+    0.4 s before the previous one ends. Returns 16 kHz audio (2, n), spans (s), channels, voices."""
     from eval import synth
 
     sr = synth.WORK_SR
-    gap = int(ASR_GAP_S * sr)
-    clips, spans, voices, cursor = [], [], [], gap // 2
+    rng = random.Random(seed)
+    clips, spans, channels, voices, cursor = [], [], [], [], int(0.3 * sr)
     for r in rows:
         voice, pitch, speed = voice_for(r["id"], take)
         clip = synth.render_turn(_clean_for_tts(r["text"]) or ".", synth.resolve_voice(voice), speed, pitch)
-        clips.append((cursor, clip))
-        spans.append((cursor / sr, (cursor + len(clip)) / sr))
+        channel = 0 if r["role"] == "agent" else 1
+        overlap = clips and channel != channels[-1] and rng.random() < 0.15
+        start = cursor - int(0.4 * sr) if overlap else cursor + int(rng.uniform(0.25, 1.2) * sr)
+        clips.append((start, clip))
+        spans.append((start / sr, (start + len(clip)) / sr))
+        channels.append(channel)
         voices.append(f"{voice}/p{pitch}/s{speed}")
-        cursor += len(clip) + gap
-    track = np.zeros(cursor, dtype=np.float32)
-    for start, clip in clips:
-        track[start : start + len(clip)] += clip
-    rng = np.random.default_rng(seed)
-    (track,) = synth._noise([track], ASR_NOISE_DB, rng)
+        cursor = max(cursor, start + len(clip))
+    tracks = [np.zeros(cursor + int(0.3 * sr), dtype=np.float32) for _ in range(2)]
+    for (start, clip), channel in zip(clips, channels):
+        tracks[channel][start : start + len(clip)] += clip
+    tracks = synth._noise(tracks, ASR_NOISE_DB, np.random.default_rng(seed))
     with tempfile.TemporaryDirectory() as tmp:
-        wav = Path(tmp) / "group.wav"
-        synth.write_telephone([track], wav)  # 300-3400 Hz, 8 kHz u-law, as synthesize() writes calls
+        wav = Path(tmp) / "dialogue.wav"
+        synth.write_telephone(tracks, wav)  # 300-3400 Hz, 8 kHz u-law, as synthesize() writes calls
         from vpd_speech.audio import decode
 
         audio = decode(wav)
-    return audio.samples[0], spans, voices
+    return audio.samples, spans, channels, voices
+
+
+def _dialogue_order(rows: list[dict]) -> list[dict]:
+    """Agent and caller utterances of each split interleaved in proportion, so each group is a dialogue; the
+    order within a role is shuffled by id, so a group does not hold the near-duplicates of one family (Whisper
+    skips a sentence that nearly repeats the one before it)."""
+    out = []
+    for split in dict.fromkeys(r.get("split", "") for r in rows):
+        place = []
+        for agent in (True, False):
+            own = [r for r in rows if r.get("split", "") == split and (r["role"] == "agent") == agent]
+            own.sort(key=lambda r: _stable_int(r["id"]))
+            place += [((i + 0.5) / len(own), r) for i, r in enumerate(own)]
+        out += [r for _, r in sorted(place, key=lambda p: p[0])]
+    return out
+
+
+def _transcribe_dialogue(transcriber, config, rows: list[dict], seed: int, take: int) -> tuple[list[list[str]], list[str]]:
+    """Words per utterance of a group spoken as a dialogue and heard as calls are (`listen.transcribe_call`)."""
+    from vpd_speech.listen import transcribe_call
+
+    samples, spans, channels, voices = _render_dialogue(rows, seed, take)
+    per_channel = transcribe_call(transcriber, samples, config.vad, config.asr)
+    words: list[list[str]] = [[] for _ in rows]
+    for ch in range(2):
+        own = [i for i, c in enumerate(channels) if c == ch]
+        if own:
+            for i, w in zip(own, _assign_words(per_channel[ch], [spans[i] for i in own])):
+                words[i] = w
+    return words, voices
 
 
 def make_asr_variants(
@@ -186,6 +224,7 @@ def make_asr_variants(
             and (not splits or r.get("split") in splits) and (not roles or r.get("role") in roles)]
     # evaluation splits first: a partial run already gives the test and dev transcripts
     todo.sort(key=lambda r: {"test": 0, "dev": 1}.get(r.get("split", ""), 2))
+    todo = _dialogue_order(todo)
     if limit is not None:
         todo = todo[:limit]
     log(f"asr variants: {len(rows)} utterances, {len(done)} done, {len(todo)} to do -> {out_tsv}")
@@ -202,14 +241,12 @@ def make_asr_variants(
             f.write("id\ttext_asr\tvoice\n")
         for g in range(0, len(todo), group):
             chunk = todo[g : g + group]
-            samples, spans, voices = _render_group(chunk, _stable_int(_take_key(chunk[0]["id"], take)) % (2**32), take)
-            words = _assign_words(transcriber.transcribe(samples), spans)
+            seed = _stable_int(_take_key(chunk[0]["id"], take)) % (2**32)
+            words, voices = _transcribe_dialogue(transcriber, cfg, chunk, seed, take)
             for k, r in enumerate(chunk):
-                # Whisper skips a sentence that nearly repeats the one before it in the same window (the
-                # corpus keeps near-duplicates together): transcribe such an utterance on its own
+                # an utterance Whisper skipped altogether is transcribed again on its own
                 if not words[k]:
-                    alone, span, _ = _render_group([r], _stable_int(_take_key(r["id"], take)) % (2**32), take)
-                    words[k] = _assign_words(transcriber.transcribe(alone), span)[0]
+                    words[k] = _transcribe_dialogue(transcriber, cfg, [r], seed, take)[0][0]
             for r, w, v in zip(chunk, words, voices):
                 text = re.sub(r"\s+", " ", " ".join(w)).strip()
                 f.write(f"{r['id']}\t{text}\t{v}\n")
@@ -479,7 +516,6 @@ def train(
     Deterministic for a given seed and thread count. Returns the metrics written to `metrics.json`.
     """
     import torch
-    from peft import LoraConfig, get_peft_model
     from safetensors.torch import save_file
 
     from vpd_speech.e5 import default_model_dir
@@ -534,6 +570,8 @@ def train(
     tokenizer, base = load_encoder(encoder_dir, None, {})
     n_layers = base.num_hidden_layers
     top = list(range(n_layers - lora_layers, n_layers))
+    from peft import LoraConfig, get_peft_model  # the lora extra: only this method needs it
+
     lcfg = LoraConfig(r=lora_r, lora_alpha=lora_alpha, lora_dropout=0.1, target_modules=list(lora_targets),
                       layers_to_transform=top, bias="none")
     model = get_peft_model(base, lcfg)
@@ -623,7 +661,7 @@ def train(
         "logit_bias": {"caller": [0.0] * len(CALLER_LABELS), "agent": [0.0] * len(AGENT_ACTS)},
         "train": {"seed": seed, "epochs": epochs, "batch_size": batch_size, "lr": lr, "head_lr": head_lr,
                   "n_aug": n_aug, "threads": threads, "examples": len(train_ex), "corpus": corpus_path.name,
-                  "corpus_sha256": hashlib.sha256(corpus_path.read_bytes()).hexdigest(),
+                  "corpus_sha256": file_sha256(corpus_path),
                   "asr_transcripts": n_asr},
     }
     (out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n", "utf-8")
@@ -642,7 +680,8 @@ def calibrate(out_dir: Path | str, rows: list[dict], asr: dict[str, str], seed: 
               threat_recall: float | None = None, encoder_dir=None, log=print, metrics: dict | None = None) -> dict:
     """Fit the dreiging logit offset and the temperatures on dev (clean + ASR) for the trained parts in
     `out_dir`, rewrite its config.json and metrics.json, and score dev and test (clean and ASR)."""
-    from vpd_speech.model_classifier import NormMatrixClassifier, _softmax
+    from vpd_speech.markers import softmax
+    from vpd_speech.model_classifier import NormMatrixClassifier
 
     out_dir = Path(out_dir)
     config = json.loads((out_dir / "config.json").read_text("utf-8"))
@@ -680,7 +719,7 @@ def calibrate(out_dir: Path | str, rows: list[dict], asr: dict[str, str], seed: 
         config["temperature"][role] = round(t, 4)
         metrics[f"calibration_{role}"] = {
             "temperature": round(t, 4), "dev_n": len(dev),
-            "ece_before": round(ece(_softmax(z), y), 4), "ece_after": round(ece(_softmax(z / t), y), 4),
+            "ece_before": round(ece(softmax(z), y), 4), "ece_after": round(ece(softmax(z / t), y), 4),
         }
         log(f"  {role}: temperature {t:.3f}, dev ECE {metrics[f'calibration_{role}']['ece_before']:.3f} -> "
             f"{metrics[f'calibration_{role}']['ece_after']:.3f}")
@@ -767,7 +806,7 @@ def _train_frozen(train_ex, rows, asr, corpus_path: Path, out_dir: Path, seed: i
         "temperature": {"caller": 1.0, "agent": 1.0},
         "logit_bias": {"caller": [0.0] * len(CALLER_LABELS), "agent": [0.0] * len(AGENT_ACTS)},
         "train": {"seed": seed, "n_aug": n_aug, "threads": threads, "examples": len(train_ex),
-                  "corpus": corpus_path.name, "corpus_sha256": hashlib.sha256(corpus_path.read_bytes()).hexdigest(),
+                  "corpus": corpus_path.name, "corpus_sha256": file_sha256(corpus_path),
                   "asr_transcripts": n_asr},
     }
     (out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n", "utf-8")
