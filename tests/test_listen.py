@@ -14,10 +14,10 @@ from vpd_speech.windows import WINDOW_S, Window, merge, plan_windows
 
 def test_short_pauses_are_kept_whole_and_long_ones_shortened():
     regions = [(1.0, 3.0), (3.8, 6.0), (12.0, 14.0)]
-    [window] = plan_windows(regions, duration=20.0, max_pause_s=1.5)
-    # 0.75 s of lead-in, the 0.8 s pause whole, the 6 s pause cut to 0.75 + 0.75 of its own silence
-    assert window.pieces == ((0.25, 6.75), (11.25, 14.75))
-    assert window.duration == pytest.approx(6.5 + 3.5)
+    [window] = plan_windows(regions, max_pause_s=1.5)
+    # the 0.8 s pause whole, the 6 s pause cut to 0.75 + 0.75 of its own silence
+    assert window.pieces == ((1.0, 6.75), (11.25, 14.0))
+    assert window.duration == pytest.approx(5.75 + 2.75)
 
 
 def test_window_times_map_back_to_the_call():
@@ -35,7 +35,7 @@ def test_windows_stay_within_whisper_window_and_cut_only_in_pauses():
         length = rng.uniform(0.5, 6.0)
         regions.append((t, t + length))
         t += length + rng.uniform(0.2, 4.0)
-    windows = plan_windows(regions, duration=t + 1, max_pause_s=1.5)
+    windows = plan_windows(regions, max_pause_s=1.5)
     assert all(w.duration <= WINDOW_S + 1e-9 for w in windows)
     covered = merge([p for w in windows for p in w.pieces])
     for a, b in regions:  # every region is heard whole, inside one window
@@ -45,7 +45,7 @@ def test_windows_stay_within_whisper_window_and_cut_only_in_pauses():
 
 
 def test_a_region_longer_than_a_window_is_cut():
-    windows = plan_windows([(0.0, 70.0)], duration=70.0, max_pause_s=1.0)
+    windows = plan_windows([(0.0, 70.0)], max_pause_s=1.0)
     assert len(windows) == 3 and all(w.duration <= WINDOW_S for w in windows)
     assert windows[0].start == 0.0 and windows[-1].end == 70.0
 

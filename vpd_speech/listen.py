@@ -11,7 +11,7 @@ faster-whisper's VAD chunking, which glues the speech back to back.
   at once for `asr.overlap_min_s` or longer, each party's turn is also heard alone, so neither loses words.
 - `channels`: each channel alone, in windows that keep its pauses (the other party's turns are silence).
 - `glued`: each channel alone through faster-whisper's VAD chunking, speech glued back to back (the
-  arrangement before 0.5; kept for comparison).
+  arrangement before 0.2; kept for comparison).
 """
 
 from __future__ import annotations
@@ -35,18 +35,17 @@ class Energy:
     """Per-channel signal energy over any span in O(1), from cumulative sums of squares."""
 
     cumulative: np.ndarray  # (channels, n + 1)
-    start: float = 0.0  # where the samples start in the call, seconds
 
     @classmethod
-    def of(cls, samples: np.ndarray, start: float = 0.0) -> Energy:
+    def of(cls, samples: np.ndarray) -> Energy:
         squares = np.square(samples.astype(np.float64))
-        return cls(np.concatenate([np.zeros((samples.shape[0], 1)), np.cumsum(squares, axis=1)], axis=1), start)
+        return cls(np.concatenate([np.zeros((samples.shape[0], 1)), np.cumsum(squares, axis=1)], axis=1))
 
     def loudest(self, start: float, end: float) -> int:
-        """The channel with the most energy in [start, end] (seconds in the call)."""
+        """The channel with the most energy in [start, end] (seconds)."""
         n = self.cumulative.shape[1] - 1
-        a = min(n - 1, max(0, int((start - self.start - ATTRIBUTION_PAD_S) * SAMPLE_RATE)))
-        b = min(n, max(a + 1, int((end - self.start + ATTRIBUTION_PAD_S) * SAMPLE_RATE)))
+        a = min(n - 1, max(0, int((start - ATTRIBUTION_PAD_S) * SAMPLE_RATE)))
+        b = min(n, max(a + 1, int((end + ATTRIBUTION_PAD_S) * SAMPLE_RATE)))
         return int(np.argmax(self.cumulative[:, b] - self.cumulative[:, a]))
 
 
@@ -111,8 +110,7 @@ def _hear_alone(
     transcriber: Transcriber, samples: np.ndarray, regions: list[list[tuple[float, float]]], max_pause_s: float
 ) -> list[list[Segment]]:
     """Each channel alone, in windows that keep its pauses; all windows in one batch."""
-    duration = samples.shape[1] / SAMPLE_RATE
-    windows = [w for ch, own in enumerate(regions) for w in plan_windows(own, duration, ch, max_pause_s)]
+    windows = [w for ch, own in enumerate(regions) for w in plan_windows(own, ch, max_pause_s)]
     per_channel: list[list[Segment]] = [[] for _ in samples]
     for w, segments in zip(windows, transcriber.transcribe_windows(dict(enumerate(samples)), windows)):
         per_channel[w.source] += segments
@@ -124,9 +122,8 @@ def _hear_mix(
 ) -> list[list[Segment]]:
     """Both channels mixed, each word to the louder channel; turns that overlap also heard alone, and their
     words replace the mix's."""
-    duration = samples.shape[1] / SAMPLE_RATE
     alone = overlaps(regions, asr.overlap_min_s)
-    windows = plan_windows(regions[0] + regions[1], duration, None, asr.max_pause_s)
+    windows = plan_windows(regions[0] + regions[1], None, asr.max_pause_s)
     windows += [Window(ch, (r,)) for ch in range(2) for r in alone[ch]]
     signals = {None: matched_mix(samples, regions), 0: samples[0], 1: samples[1]}
     energy = Energy.of(samples)
@@ -142,23 +139,3 @@ def _hear_mix(
                 if words:
                     per_channel[ch].append(part.keeping(words))
     return [sorted(segs, key=lambda s: s.start) for segs in per_channel]
-
-
-def transcribe_span(transcriber: Transcriber, samples: np.ndarray, channel: int, a: int, b: int, asr: AsrConfig) -> list[Segment]:
-    """The segments of one channel in samples [a, b) of a live call, heard as a batch run hears the call
-    (`arrangement`): alone with its pauses, in the mix with the other party (words given by energy), or
-    through faster-whisper's VAD chunking."""
-    how = arrangement(asr, samples.shape[0])
-    if how == "glued":
-        return transcriber.transcribe(samples[channel, a:b], offset=a / SAMPLE_RATE)
-    piece = samples[:, a:b] if how == "mix" else samples[channel : channel + 1, a:b]
-    window = Window(0, ((0.0, (b - a) / SAMPLE_RATE),))
-    [segments] = transcriber.transcribe_windows({0: piece.sum(axis=0)}, [window], offset=a / SAMPLE_RATE)
-    if how != "mix":
-        return segments
-    energy = Energy.of(samples[:, a:b], start=a / SAMPLE_RATE)
-    out = []
-    for segment in segments:
-        channels = [energy.loudest(w.start, w.end) for w in segment.words]
-        out += [part for ch, part in split_by_channel(segment, channels) if ch == channel]
-    return out

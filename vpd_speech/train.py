@@ -10,7 +10,7 @@ Two steps, both deterministic:
   (`listen.transcribe_call`, default configuration). Each word goes to the utterance of its channel whose
   audio span holds its midpoint; an utterance Whisper skipped is transcribed again on its own. Output:
   `eval/data/asr_transcripts.tsv` (id, text_asr, voice), appended group by group so a stopped run resumes
-  where it was. Extra takes are training views only (the two committed ones were made before 0.5, with 8
+  where it was. Extra takes are training views only (the two committed ones were made before 0.2, with 8
   utterances of one family glued on one channel; they are kept as further noisy views):
   `--take 1 --splits train --roles agent` speaks the train split's agent utterances with a second voice
   (mb-nl3); `--take 2 --splits train` speaks the train utterances (supplement included) with mb-nl2 again, at

@@ -74,11 +74,9 @@ class Transcriber:
             "hotwords": c.hotwords,
         }
 
-    def transcribe_windows(
-        self, signals: dict[int | None, np.ndarray], windows: list[Window], offset: float = 0.0
-    ) -> list[list[Segment]]:
+    def transcribe_windows(self, signals: dict[int | None, np.ndarray], windows: list[Window]) -> list[list[Segment]]:
         """Transcribe each window (pieces of `signals[window.source]`, 16 kHz) in one batch; the segments
-        of each window, with times in the call (`offset`: where the signals start in the call).
+        of each window, with times in the call.
 
         The windows' audio is laid end to end and given to faster-whisper as clip timestamps, so each
         window is one encoder pass that hears exactly its pieces, pauses included."""
@@ -112,7 +110,7 @@ class Transcriber:
             if not s.text.strip():
                 continue
             i = window_of(offsets, (s.start + s.end) / 2)  # faster-whisper rounds times to 10 ms
-            out[i].append(_segment(s, time=lambda t, i=i: offset + windows[i].to_call_time(t - offsets[i])))
+            out[i].append(_segment(s, time=lambda t, i=i: windows[i].to_call_time(t - offsets[i])))
         return out
 
     def transcribe(self, samples: np.ndarray, offset: float = 0.0) -> list[Segment]:
@@ -138,11 +136,12 @@ class Transcriber:
 
 
 def segments_from(segments: list[Segment], start: float) -> list[Segment]:
-    """The segments cut to their words that start at or after `start` (seconds): what is new when audio
-    before `start` was only given to the recogniser as context."""
+    """The segments cut to their words that end after `start` (seconds): what is new when audio before
+    `start` was only given to the recogniser as context. Whisper often stretches the first word after a
+    silence back into it, so a word is judged by its end, not its start."""
     out = []
     for s in segments:
-        words = [w for w in s.words if w.start >= start]
+        words = [w for w in s.words if w.end > start]
         if words:
             out.append(s.keeping(words))
     return out

@@ -59,25 +59,25 @@ def merge(regions: list[tuple[float, float]], gap: float = 0.0) -> list[tuple[fl
 
 def plan_windows(
     regions: list[tuple[float, float]],
-    duration: float,
     source: int | None = None,
     max_pause_s: float = 1.5,
     window_s: float = WINDOW_S,
 ) -> list[Window]:
-    """Windows over the speech `regions` (seconds) of a call `duration` s long, in time order.
+    """Windows over the speech `regions` (seconds, with the VAD's own padding) in time order.
 
-    Consecutive regions share a window while it stays within `window_s`; a region longer than a window
-    (two channels talking in a chain) is cut into equal parts."""
+    Consecutive regions share a window while it stays within `window_s`, with the pauses between them; a
+    window starts and ends with its regions (the VAD pads them already). A region longer than a window (two
+    channels talking in a chain) is cut into equal parts."""
     half = max_pause_s / 2
     units: list[tuple[float, float]] = []
     for a, b in merge(regions):
-        n = max(1, int(-(-(b - a) // (window_s - max_pause_s))))  # ceil, leaving room for the pauses around it
+        n = max(1, int(-(-(b - a) // window_s)))  # ceil
         units += [(a + i * (b - a) / n, a + (i + 1) * (b - a) / n) for i in range(n)]
     groups: list[list[int]] = []
     length = 0.0
     for i, (a, b) in enumerate(units):
         added = min(a - units[i - 1][1], max_pause_s) + b - a if groups else b - a
-        if groups and length + added + max_pause_s <= window_s:
+        if groups and length + added <= window_s:
             groups[-1].append(i)
             length += added
         else:
@@ -85,11 +85,7 @@ def plan_windows(
             length = b - a
     windows = []
     for group in groups:
-        first, last = group[0], group[-1]
-        lead = min(half, (units[first][0] - (units[first - 1][1] if first else 0.0)) / (2 if first else 1))
-        after = units[last + 1][0] if last + 1 < len(units) else None
-        tail = min(half, (after - units[last][1]) / 2 if after is not None else duration - units[last][1])
-        spans = [[units[first][0] - lead, units[first][1]]]
+        spans = [list(units[group[0]])]
         for i in group[1:]:
             a, b = units[i]
             if a - spans[-1][1] <= max_pause_s:
@@ -97,7 +93,6 @@ def plan_windows(
             else:
                 spans[-1][1] += half
                 spans.append([a - half, b])
-        spans[-1][1] += max(0.0, tail)
         windows.append(Window(source, tuple((a, b) for a, b in spans)))
     return windows
 

@@ -19,7 +19,6 @@ import numpy as np
 from vpd_speech.audio import SAMPLE_RATE, AudioError, PcmDecoder, checked_audio
 from vpd_speech.config import StreamConfig
 from vpd_speech.labels import CALLER_LABELS
-from vpd_speech.listen import transcribe_span
 from vpd_speech.pipeline import Pipeline
 from vpd_speech.redact import mask
 from vpd_speech.schema import AudioInfo, CallResult, Timeline, TimelineEvent, Utterance
@@ -30,7 +29,7 @@ from vpd_speech.vad import VAD_WINDOW, StreamingVad
 
 ALERT_KINDS = ("threat", "repeated_after_correction")  # level 4; level 3 again after the agent addressed it
 CONTEXT_WINDOW_S = 28.0  # context and utterance together stay within one 30 s Whisper window
-WORD_SLACK_S = 0.05  # a word of the utterance may start this much before its VAD region
+WORD_SLACK_S = 0.05  # a word of the utterance ends at least this far into its VAD region
 
 
 class SampleBuffer:
@@ -142,13 +141,14 @@ class LiveCall:
         return changed
 
     def _transcribe(self, samples: np.ndarray, ch: int, a: int, b: int) -> list[Segment]:
-        """The words of channel `ch` spoken in samples [a, b). Up to `stream.context_s` of the audio before
-        goes along (within one 30 s Whisper window), heard the way a batch run hears the call
-        (`asr.stereo`: alone with its pauses, or with the other party): a lone 3 s piece is transcribed
-        markedly worse."""
+        """The words of channel `ch` spoken in samples [a, b). Up to `stream.context_s` of the channel's audio
+        before goes along (within one 30 s Whisper window): a lone 3 s piece is transcribed markedly worse.
+        The piece is heard through the VAD, speech only, whatever `asr.stereo` says for recordings: heard
+        raw, with its silences, Whisper ran into repetition loops on the threat example and the live alert
+        came only at the end (README "Live calls")."""
         c = min(a, max(0, a - int(self.options.context_s * SAMPLE_RATE), b - int(CONTEXT_WINDOW_S * SAMPLE_RATE)))
-        segments = transcribe_span(self.transcriber, samples, ch, c, b, self.pipeline.config.asr)
-        return segments_from(segments, a / SAMPLE_RATE - WORD_SLACK_S) if c < a else segments
+        segments = self.transcriber.transcribe(samples[ch, c:b], offset=c / SAMPLE_RATE)
+        return segments_from(segments, a / SAMPLE_RATE + WORD_SLACK_S) if c < a else segments
 
     def end(self) -> list[ServerEvent]:
         """The stream is over: take the resampler's last samples and transcribe whatever is left."""
