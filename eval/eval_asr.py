@@ -149,6 +149,15 @@ def run(truths: list[Path], pipeline: Pipeline, mono: bool, live: bool = False) 
     return summarise(rows), asr_s
 
 
+def _setting(text: str) -> tuple[str, object]:
+    """`asr.max_pause_s=1.0` -> ("asr.max_pause_s", 1.0); a value that is not JSON stays a string."""
+    key, _, value = text.partition("=")
+    try:
+        return key, json.loads(value)
+    except ValueError:
+        return key, value
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.eval_asr", description=__doc__.split("\n\n")[0])
     ap.add_argument("--calls", type=Path, default=RESULTS / "asr_calls", help="where the call sets are (built if missing)")
@@ -160,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--live", action="store_true", help="hear the calls as live streams (vpd stream), not as recordings")
     ap.add_argument("--json", type=Path, help="also write the table as JSON here")
     args = ap.parse_args(argv)
-    extra = {k: json.loads(v) if v[:1] in "0123456789-[{tf" else v for k, v in (s.split("=", 1) for s in args.set)}
+    extra = dict(_setting(s) for s in args.set)
     base = load_config(args.config, extra)
     transcriber = Transcriber(base.asr, base.vad)
     classifier = load_classifier(base.classifier.kind, **base.classifier.options)
