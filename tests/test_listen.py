@@ -6,7 +6,7 @@ import pytest
 
 from eval.eval_asr import score_turns, summarise
 from vpd_speech.audio import SAMPLE_RATE, decode
-from vpd_speech.listen import Energy, matched_mix, overlaps, split_by_channel, transcribe_call
+from vpd_speech.listen import loudest, matched_mix, overlaps, split_by_channel, transcribe_call
 from vpd_speech.schema import Word
 from vpd_speech.transcribe import Segment
 from vpd_speech.windows import WINDOW_S, Window, merge, plan_windows
@@ -59,12 +59,11 @@ def _tone(seconds: float, at: float, length: float, amplitude: float = 0.3) -> n
 
 def test_each_word_goes_to_the_louder_channel():
     samples = np.stack([_tone(4, 0.0, 2.0), _tone(4, 1.8, 2.0) + _tone(4, 0.0, 4.0, 0.01)])  # crosstalk on right
-    energy = Energy.of(samples)
-    assert energy.loudest(0.2, 0.6) == 0
-    assert energy.loudest(2.5, 3.0) == 1
+    assert loudest(samples, 0.2, 0.6) == 0
+    assert loudest(samples, 2.5, 3.0) == 1
     words = [Word(start=s, end=s + 0.3, text=t) for s, t in [(0.2, "ik"), (1.0, "kijk"), (2.3, "nee"), (3.0, "nu")]]
     segment = Segment(0.2, 3.3, "ik kijk nee nu", words, 0.1, -0.4)
-    parts = split_by_channel(segment, [energy.loudest(w.start, w.end) for w in words])
+    parts = split_by_channel(segment, [loudest(samples, w.start, w.end) for w in words])
     assert [(ch, p.text, p.start, p.end) for ch, p in parts] == [(0, "ik kijk", 0.2, 1.3), (1, "nee nu", 2.3, 3.3)]
 
 

@@ -16,8 +16,6 @@ faster-whisper's VAD chunking, which glues the speech back to back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from vpd_speech.audio import SAMPLE_RATE
@@ -30,23 +28,12 @@ from vpd_speech.windows import Window, plan_windows
 ATTRIBUTION_PAD_S = 0.05  # energy is measured over the word's span widened by this on both sides
 
 
-@dataclass
-class Energy:
-    """Per-channel signal energy over any span in O(1), from cumulative sums of squares."""
-
-    cumulative: np.ndarray  # (channels, n + 1)
-
-    @classmethod
-    def of(cls, samples: np.ndarray) -> Energy:
-        squares = np.square(samples.astype(np.float64))
-        return cls(np.concatenate([np.zeros((samples.shape[0], 1)), np.cumsum(squares, axis=1)], axis=1))
-
-    def loudest(self, start: float, end: float) -> int:
-        """The channel with the most energy in [start, end] (seconds)."""
-        n = self.cumulative.shape[1] - 1
-        a = min(n - 1, max(0, int((start - ATTRIBUTION_PAD_S) * SAMPLE_RATE)))
-        b = min(n, max(a + 1, int((end + ATTRIBUTION_PAD_S) * SAMPLE_RATE)))
-        return int(np.argmax(self.cumulative[:, b] - self.cumulative[:, a]))
+def loudest(samples: np.ndarray, start: float, end: float) -> int:
+    """The channel with the most energy in [start, end] seconds (widened by ATTRIBUTION_PAD_S)."""
+    n = samples.shape[1]
+    a = min(n - 1, max(0, int((start - ATTRIBUTION_PAD_S) * SAMPLE_RATE)))
+    b = min(n, max(a + 1, int((end + ATTRIBUTION_PAD_S) * SAMPLE_RATE)))
+    return int(np.argmax(np.square(samples[:, a:b], dtype=np.float64).sum(axis=1)))
 
 
 def overlaps(regions: list[list[tuple[float, float]]], min_s: float) -> list[list[tuple[float, float]]]:
@@ -126,14 +113,13 @@ def _hear_mix(
     windows = plan_windows(regions[0] + regions[1], None, asr.max_pause_s)
     windows += [Window(ch, (r,)) for ch in range(2) for r in alone[ch]]
     signals = {None: matched_mix(samples, regions), 0: samples[0], 1: samples[1]}
-    energy = Energy.of(samples)
     per_channel: list[list[Segment]] = [[], []]
     for w, segments in zip(windows, transcriber.transcribe_windows(signals, windows)):
         for segment in segments:
             if w.source is not None:
                 per_channel[w.source].append(segment)
                 continue
-            channels = [energy.loudest(word.start, word.end) for word in segment.words]
+            channels = [loudest(samples, word.start, word.end) for word in segment.words]
             for ch, part in split_by_channel(segment, channels):
                 words = [x for x in part.words if not _inside((x.start + x.end) / 2, alone[ch])]
                 if words:
