@@ -30,8 +30,8 @@ def main(argv=None) -> int:
     t_import = time.perf_counter() - t0
     torch.set_num_threads(args.threads)
     from eval.bench_e5 import utterances
-    from vpd_speech.markers import MarkerClassifier
-    from vpd_speech.model_classifier import NormMatrixClassifier
+    from vpd_speech.nlp.markers import MarkerClassifier
+    from vpd_speech.nlp.model_classifier import NormMatrixClassifier
 
     t0 = time.perf_counter()
     clf = NormMatrixClassifier(model_dir=args.model_dir, threads=args.threads, batch_size=args.batch_size)

@@ -47,7 +47,7 @@ def utterances(n: int, seed: int = 7) -> list[str]:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--model-dir", type=Path, default=None, help="default: vpd_speech.e5.default_model_dir()")
+    ap.add_argument("--model-dir", type=Path, default=None, help="default: vpd_speech.nlp.e5.default_model_dir()")
     ap.add_argument("--n", type=int, default=256, help="utterances per timed run")
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--threads", type=int, default=2)
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> None:
     t0 = time.perf_counter()
     import torch
 
-    from vpd_speech import e5
+    from vpd_speech.nlp import e5
 
     torch.set_num_threads(args.threads)
     t_import = time.perf_counter() - t0

@@ -18,14 +18,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from vpd_speech.batch import BatchSummary, score_batch
+from vpd_speech.run.batch import BatchSummary, score_batch
 from vpd_speech.config import load_config
-from vpd_speech.outputs import read_calls
+from vpd_speech.reports.outputs import read_calls
 
 
 def render_calls(n: int, folder: Path) -> list[Path]:
     """n distinct stereo calls: the bundled scripts in turn, each round with other noise (so other content hashes)."""
-    from eval.synth import bundled_scripts, synthesize
+    from eval.synth import bundled_scripts
+    from vpd_speech.training.synth import synthesize
 
     scripts = bundled_scripts()
     folder.mkdir(parents=True, exist_ok=True)
@@ -81,7 +82,7 @@ def main() -> None:
     args = parser.parse_args()
     import ray
 
-    from vpd_speech.ray_engine import ActorShape, score_batch_ray
+    from vpd_speech.run.ray_engine import ActorShape, score_batch_ray
 
     work = args.dir or Path(tempfile.mkdtemp(prefix="vpd-bench-scale-"))
     files = render_calls(args.calls, work / "calls")

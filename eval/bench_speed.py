@@ -1,6 +1,6 @@
 """Speed benchmark: wall time per stage, real-time factors and peak memory on a 3-minute stereo telephone call.
 
-    python -m eval.bench_speed [CALL.wav] [--runs 2] [--config pipelines/default.toml]
+    python -m eval.bench_speed [CALL.wav] [--runs 2] [--config default]
 
 Without a file it synthesises eval/scripts/lang.toml. Targets (2 cores, whisper base int8): the whole
 pipeline >= 15x real time, <= 1.15x the transcription time, peak RSS < 1.5 GB.
@@ -34,7 +34,7 @@ def main() -> None:
     args = parser.parse_args()
     call = args.call
     if call is None:
-        from eval.synth import synthesize
+        from vpd_speech.training.synth import synthesize
 
         tmp = Path(tempfile.mkdtemp(prefix="vpd-bench-"))
         truth = synthesize(Path(__file__).parent / "scripts" / "lang.toml", tmp)
@@ -80,9 +80,9 @@ def main() -> None:
 def compare_arrangements(call: Path, config_path: Path | None, arrangements: list[str], runs: int) -> None:
     """Transcription time of one stereo call per `asr.stereo` arrangement: the same model, runs alternating,
     so the host's drift hits all alike; the ratio is to the first arrangement."""
-    from vpd_speech.audio import decode
-    from vpd_speech.listen import transcribe_call
-    from vpd_speech.transcribe import Transcriber
+    from vpd_speech.audio.decode import decode
+    from vpd_speech.asr.listen import transcribe_call
+    from vpd_speech.asr.transcribe import Transcriber
 
     base = load_config(config_path)
     transcriber = Transcriber(base.asr, base.vad)

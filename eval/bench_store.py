@@ -70,7 +70,7 @@ AGENT_TEXTS = {
 
 def synthetic_result(call_id: str, scenario: str = "neutraal", metadata: dict[str, str] | None = None) -> CallResult:
     """A scored call built from the schema and the real timeline code (no audio, no models)."""
-    from vpd_speech.timeline import build_timeline
+    from vpd_speech.timeline.build import build_timeline
 
     utts, t = [], 0.0
     for i, (role, what, ev) in enumerate(SCENARIOS[scenario]):
@@ -121,7 +121,7 @@ def seed_history(
     Returns {"pattern": refs that must be flagged (default norm), "emotional": refs of callers with many
     level 1-2 calls only, "spread": refs with level-3 calls too far apart, "n_calls": total}.
     """
-    from vpd_speech.metadata import pseudonymise
+    from vpd_speech.store.metadata import pseudonymise
 
     rng = random.Random(seed)
     items = []
@@ -253,7 +253,7 @@ def bulk_load(store, n: int, seed: int = 1, chunk: int = 100_000) -> dict[str, f
     rebuilt after it. Returns timings."""
     import sqlalchemy as sa
 
-    from vpd_speech import store as st
+    from vpd_speech.store import database as st
 
     timings = {}
     t = time.perf_counter()
@@ -306,10 +306,10 @@ def _best(fn, repeat: int = 3) -> tuple[float, object]:
 
 
 def bench(target: str, n: int, reset: bool = False) -> dict:
-    from vpd_speech import store as st
-    from vpd_speech.patterns import find_pattern_callers
-    from vpd_speech.review import quarterly_review
-    from vpd_speech.store import Store
+    from vpd_speech.store import database as st
+    from vpd_speech.store.patterns import find_pattern_callers
+    from vpd_speech.store.review import quarterly_review
+    from vpd_speech.store.database import Store
 
     store = Store.open(target)
     if store.count() not in (0, n) or (reset and store.count()):

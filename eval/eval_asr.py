@@ -25,14 +25,15 @@ import numpy as np
 from sklearn.metrics import f1_score
 
 from eval.real_calls import call_scripts
-from eval.synth import SCRIPTS_DIR, synthesize
-from vpd_speech.audio import SAMPLE_RATE, Audio, decode
-from vpd_speech.classify import load_classifier
+from eval.synth import SCRIPTS_DIR
+from vpd_speech.training.synth import synthesize
+from vpd_speech.audio.decode import SAMPLE_RATE, Audio, decode
+from vpd_speech.nlp.classify import load_classifier
 from vpd_speech.config import load_config
 from vpd_speech.pipeline import Pipeline
-from vpd_speech.stream.live import LiveCall
-from vpd_speech.stream.protocol import Start
-from vpd_speech.transcribe import Transcriber
+from vpd_speech.run.stream.live import LiveCall
+from vpd_speech.run.stream.protocol import Start
+from vpd_speech.asr.transcribe import Transcriber
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SLACK_S = 0.4  # a word counts for a turn when its middle lies within the turn's time widened by this
@@ -164,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sets", nargs="+", default=["synth", "real"], choices=["synth", "real"])
     ap.add_argument("--stereo", nargs="*", default=list(STEREO_METHODS), choices=STEREO_METHODS)
     ap.add_argument("--mono", nargs="*", default=list(MONO_METHODS), choices=MONO_METHODS)
-    ap.add_argument("--config", type=Path, help="pipeline file (default: pipelines/default.toml)")
+    ap.add_argument("--config", help="pipeline file, or a shipped one by name: default, ray (default: default)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="extra setting, e.g. asr.max_pause_s=1.0")
     ap.add_argument("--live", action="store_true", help="hear the calls as live streams (vpd stream), not as recordings")
     ap.add_argument("--json", type=Path, help="also write the table as JSON here")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sklearn.metrics import f1_score, recall_score
 
-from vpd_speech.classify import load_classifier
+from vpd_speech.nlp.classify import load_classifier
 from vpd_speech.labels import AGENT_ACTS, CALLER_LABELS, LEVEL_OF
 
 AUTHORS = Path(__file__).resolve().parent / "data" / "authors"

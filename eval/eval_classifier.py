@@ -1,13 +1,13 @@
 """Compare utterance classifiers on the corpus's test split, clean text and ASR transcripts separately.
 
 Systems:
-    markers   the marker rules (vpd_speech.markers), no training
+    markers   the marker rules (vpd_speech.nlp.markers), no training
     tfidf     TF-IDF character 2-5-grams + logistic regression
     frozen    frozen multilingual-e5-small embeddings (mean-pooled, L2-normalised) + logistic regression
     frozen+markers  the same plus the marker features the fine-tuned heads get (optional, an ablation)
     lora      e5 fine-tuned with a LoRA adapter on its top 4 layers + linear heads over [embedding, marker
-              features] (`python -m vpd_speech.train train --method lora`), calibrated
-    norm_matrix the shipped default (models/norm_matrix, `vpd train`): frozen e5 + marker features +
+              features] (`python -m vpd_speech.training.train train --method lora`), calibrated
+    norm_matrix the shipped default (vpd_speech/nlp/norm_matrix, `vpd train`): frozen e5 + marker features +
               logistic regression, calibrated
 
 The two trained baselines see the same training texts as the fine-tuned model: the train split's clean
@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from vpd_speech.labels import AGENT_ACTS, CALLER_LABELS
-from vpd_speech.train import (
+from vpd_speech.training.train import (
     DEFAULT_ASR,
     DEFAULT_CORPUS,
     build_examples,
@@ -87,9 +87,9 @@ _ENCODER: list = []  # (tokenizer, encoder), loaded once
 
 def _embed(texts):
     """L2-normalised frozen e5 embeddings from the same int8 encoder the shipped model uses."""
-    from vpd_speech.e5 import default_model_dir
-    from vpd_speech.model_classifier import encode, load_encoder
-    from vpd_speech.train import QUANTIZE
+    from vpd_speech.nlp.e5 import default_model_dir
+    from vpd_speech.nlp.model_classifier import encode, load_encoder
+    from vpd_speech.training.train import QUANTIZE
 
     missing = [t for t in dict.fromkeys(texts) if t not in _EMB]
     if missing:
@@ -102,10 +102,10 @@ def _embed(texts):
 
 
 class _FrozenMarkers(_Sklearn):
-    """Frozen e5 embeddings + the marker features of vpd_speech.model_classifier + logistic regression."""
+    """Frozen e5 embeddings + the marker features of vpd_speech.nlp.model_classifier + logistic regression."""
 
     def _x(self, texts, role):
-        from vpd_speech.model_classifier import marker_features
+        from vpd_speech.nlp.model_classifier import marker_features
 
         return np.concatenate([_embed(texts), marker_features(texts, role)[0]], axis=1)
 
@@ -213,9 +213,9 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     ap.add_argument("--asr", default=str(DEFAULT_ASR))
-    ap.add_argument("--model-dir", default=None, help="trained norm-matrix parts (default models/norm_matrix)")
+    ap.add_argument("--model-dir", default=None, help="trained norm-matrix parts (default vpd_speech/nlp/norm_matrix)")
     ap.add_argument("--lora-dir", default=str(ROOT / "models" / "norm_matrix" / "lora"),
-                    help="LoRA fine-tuned parts (`python -m vpd_speech.train train --method lora --out DIR`)")
+                    help="LoRA fine-tuned parts (`python -m vpd_speech.training.train train --method lora --out DIR`)")
     ap.add_argument("--systems", default="markers,tfidf,frozen,lora,norm_matrix")
     ap.add_argument("--split", default="test")
     ap.add_argument("--seed", type=int, default=13)
@@ -231,7 +231,7 @@ def main(argv=None) -> int:
     for name in args.systems.split(","):
         t0 = time.perf_counter()
         if name == "markers":
-            from vpd_speech.markers import MarkerClassifier
+            from vpd_speech.nlp.markers import MarkerClassifier
 
             systems.append(_Wrap("markers", MarkerClassifier()))
         elif name == "tfidf":
@@ -241,11 +241,11 @@ def main(argv=None) -> int:
         elif name == "frozen+markers":
             systems.append(_frozen(markers=True).fit(rows, asr, args.seed))
         elif name == "norm_matrix":
-            from vpd_speech.model_classifier import NormMatrixClassifier
+            from vpd_speech.nlp.model_classifier import NormMatrixClassifier
 
             systems.append(_Wrap("norm_matrix", NormMatrixClassifier(model_dir=args.model_dir)))
         elif name == "lora":
-            from vpd_speech.model_classifier import NormMatrixClassifier
+            from vpd_speech.nlp.model_classifier import NormMatrixClassifier
 
             systems.append(_Wrap("lora", NormMatrixClassifier(model_dir=args.lora_dir)))
         else:

@@ -1,5 +1,5 @@
 """Telephone calls spoken by real people: recorded Dutch sentences (CC0, `../shared/real_speech/`) as the
-turns of scripted dialogues, through the same telephone stage as `eval.synth`.
+turns of scripted dialogues, through the same telephone stage as `vpd_speech.training.synth`.
 
 The sentences are read speech, not call content, so these calls measure hearing (word error rate, lost
 turns, speaker separation), not the classifier. Agents are the two single speakers (nathalie, female;
@@ -18,7 +18,7 @@ import random
 import sys
 from pathlib import Path
 
-from eval.synth import synthesize
+from vpd_speech.training.synth import synthesize
 
 REAL_SPEECH = Path(os.environ.get("VPD_REAL_SPEECH", Path(__file__).resolve().parents[2] / "shared" / "real_speech"))
 CV_CALLERS = ("cv03", "cv06", "cv14", "cv13", "cv01", "cv04")  # Common Voice speakers with 3+ clips

@@ -26,7 +26,7 @@ def synth_call(tmp_path_factory):
     """Render a scripted call once per session: synth_call("dreiging") -> truth dict with paths."""
     if shutil.which("espeak-ng") is None or shutil.which("sox") is None:
         pytest.skip("espeak-ng and sox are needed to synthesise calls (apt-get install espeak-ng sox)")
-    from eval.synth import synthesize
+    from vpd_speech.training.synth import synthesize
 
     cache: dict[str, dict] = {}
     root = tmp_path_factory.mktemp("calls")

@@ -1,6 +1,6 @@
 """HateCheck-style functional test suite for the norm-matrix classifier.
 
-One small template set per hard-case type of models/LABELLING_GUIDE.md. Each case is (text, role,
+One small template set per hard-case type of vpd_speech/nlp/LABELLING_GUIDE.md. Each case is (text, role,
 expected): for callers a set of acceptable levels, for agents a set of acceptable acts. The cases are
 written for this suite (not taken from the corpus), with slots filled from small word lists, so a type's
 pass rate measures a capability, not memorised sentences. `cases()` expands them deterministically.

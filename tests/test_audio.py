@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from vpd_speech.audio import SAMPLE_RATE, AudioError, decode
+from vpd_speech.audio.decode import SAMPLE_RATE, AudioError, decode
 from vpd_speech.config import AudioConfig
 
 

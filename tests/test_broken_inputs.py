@@ -20,14 +20,15 @@ import pytest
 import soundfile as sf
 
 from eval.bench_store import synthetic_result
-from vpd_speech import batch, cli
-from vpd_speech.audio import file_sha256
+from vpd_speech import cli
+from vpd_speech.run import batch
+from vpd_speech.audio.decode import file_sha256
 from vpd_speech.config import load_config
-from vpd_speech.metadata import MetadataError, match_files, pseudonymise, read_sidecar
-from vpd_speech.outputs import CALL_COLUMNS, read_call, read_calls, readable_result, utterance_rows, write_call
+from vpd_speech.store.metadata import MetadataError, match_files, pseudonymise, read_sidecar
+from vpd_speech.reports.outputs import CALL_COLUMNS, read_call, read_calls, readable_result, utterance_rows, write_call
 from vpd_speech.pipeline import Pipeline, call_id_for
-from vpd_speech.report import encode_audio
-from vpd_speech.sources import list_audio, relative_name
+from vpd_speech.reports.pages import encode_audio
+from vpd_speech.run.sources import list_audio, relative_name
 
 KEY = b"test-key-not-secret"
 
@@ -238,7 +239,7 @@ def test_listing_keeps_broken_entries_for_the_error_records(tmp_path):
 
 
 def test_store_and_parquet_rows_come_from_one_mapper():
-    from vpd_speech.store import call_rows, utterances
+    from vpd_speech.store.database import call_rows, utterances
 
     result = synthetic_result("rows_0123456789", "dreiging")
     rows = utterance_rows(result)

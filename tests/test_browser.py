@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from test_report import DREIGING, DREIGING_WAV, make_long_call
 
-from vpd_speech.outputs import read_call
-from vpd_speech.report import render_call, write_reports
+from vpd_speech.reports.outputs import read_call
+from vpd_speech.reports.pages import render_call, write_reports
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"

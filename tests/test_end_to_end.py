@@ -46,7 +46,7 @@ def test_mono_threat_call_same_roles(pipeline, synth_call):
 
 def test_vad_keeps_the_end_of_a_threat(pipeline, tmp_path):
     """Telephone-band VAD (threshold 0.35) keeps the last words of a short threat."""
-    from eval.synth import synthesize
+    from vpd_speech.training.synth import synthesize
 
     script = {
         "id": "kort",

@@ -1,4 +1,4 @@
-"""Draft incident registrations (vpd_speech.incident)."""
+"""Draft incident registrations (vpd_speech.reports.incident)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from test_report import _cls, make_call
 
-from vpd_speech.incident import CSV_COLUMNS, build_incident, categories, load_call, write_incident, write_incidents
-from vpd_speech.outputs import read_call
+from vpd_speech.reports.incident import CSV_COLUMNS, build_incident, categories, load_call, write_incident, write_incidents
+from vpd_speech.reports.outputs import read_call
 from vpd_speech.schema import CallResult, Evidence, Utterance
 
 DREIGING = Path(__file__).resolve().parent / "data" / "dreiging_741de7539a.json"
@@ -80,7 +80,7 @@ def test_categories_from_evidence(kind, text, expected):
 
 def test_one_category_rule_for_draft_and_store():
     """A level-4 call with sexual and threat evidence is a bedreiging in the draft and in the quarterly review."""
-    from vpd_speech.store import incident_category
+    from vpd_speech.store.database import incident_category
 
     text = "Ik kom je eens lekker opzoeken schatje en dan sla ik je kop in"
     ev = [Evidence(start=0, end=36, text=text[:36], kind="sexual"),

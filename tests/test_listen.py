@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 
 from eval.eval_asr import score_turns, summarise
-from vpd_speech.audio import SAMPLE_RATE, decode
-from vpd_speech.listen import loudest, matched_mix, overlaps, split_by_channel, transcribe_call
+from vpd_speech.audio.decode import SAMPLE_RATE, decode
+from vpd_speech.asr.listen import loudest, matched_mix, overlaps, split_by_channel, transcribe_call
 from vpd_speech.schema import Word
-from vpd_speech.transcribe import Segment
-from vpd_speech.windows import WINDOW_S, Window, merge, plan_windows
+from vpd_speech.asr.transcribe import Segment
+from vpd_speech.asr.windows import WINDOW_S, Window, merge, plan_windows
 
 
 def test_short_pauses_are_kept_whole_and_long_ones_shortened():
@@ -104,7 +104,7 @@ def test_overlapping_turns_keep_their_words_and_starts(pipeline, synth_call, ste
 def real_calls(tmp_path_factory):
     """Two calls spoken by real people (../shared/real_speech), stereo and mono, with their truth."""
     from eval.real_calls import call_scripts
-    from eval.synth import synthesize
+    from vpd_speech.training.synth import synthesize
 
     root = tmp_path_factory.mktemp("real_calls")
     return [synthesize(script, root, mono=True) for script in call_scripts(2)]

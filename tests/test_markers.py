@@ -1,4 +1,4 @@
-"""Table-driven tests of the explainable marker layer (vpd_speech.markers)."""
+"""Table-driven tests of the explainable marker layer (vpd_speech.nlp.markers)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import time
 import pytest
 
 from vpd_speech.labels import AGENT_ACTS, CALLER_LABELS
-from vpd_speech.markers import MarkerClassifier, find_markers, normalise
+from vpd_speech.nlp.markers import MarkerClassifier, find_markers, normalise
 
 CLF = MarkerClassifier()
 
@@ -273,7 +273,7 @@ def test_batch_alignment_and_protocol():
     out = CLF.classify(texts, "caller")
     assert [r.level for r in out] == [3, 0, 4]
     assert CLF.name == "markers"
-    from vpd_speech.classify import load_classifier
+    from vpd_speech.nlp.classify import load_classifier
 
     assert load_classifier("markers").classify(["fijne dag"], "agent")[0].label == "afronden"
 

@@ -1,7 +1,7 @@
 """The trained norm-matrix classifier: protocol, calibrated probabilities, clear cases, errors, functional suite.
 
 Tests that load the encoder are marked slow (they need `vpd models setup` and the trained parts of
-`vpd train` in models/norm_matrix/).
+`vpd train` in vpd_speech/nlp/norm_matrix/).
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ import pytest
 from tests.functional_cases import cases
 from vpd_speech.labels import AGENT_ACTS, CALLER_LABELS, LEVEL_OF
 from vpd_speech.models import ModelError
+from vpd_speech.nlp.model_classifier import DEFAULT_MODEL_DIR
 
-MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "norm_matrix"
+MODEL_DIR = DEFAULT_MODEL_DIR
 
 # Pass-rate floors per hard-case type, set from the measured rates of the committed model (see the model
 # card) minus a margin: they catch regressions, they do not claim the types are solved. Clean text only.
@@ -42,8 +43,8 @@ FUNCTIONAL_FLOOR = {  # measured pass rate of the committed model (frozen e5 + m
 
 
 def test_missing_trained_parts_says_run_vpd_train(tmp_path):
-    from vpd_speech.e5 import default_model_dir
-    from vpd_speech.model_classifier import NormMatrixClassifier
+    from vpd_speech.nlp.e5 import default_model_dir
+    from vpd_speech.nlp.model_classifier import NormMatrixClassifier
 
     enc = default_model_dir()
     if not (enc / "model.safetensors").is_file():
@@ -56,7 +57,7 @@ def test_missing_trained_parts_says_run_vpd_train(tmp_path):
 
 
 def test_missing_encoder_says_run_models_setup(tmp_path):
-    from vpd_speech.model_classifier import NormMatrixClassifier
+    from vpd_speech.nlp.model_classifier import NormMatrixClassifier
 
     with pytest.raises(ModelError, match="vpd models setup"):
         NormMatrixClassifier(model_dir=MODEL_DIR, encoder_dir=tmp_path / "no-encoder")
@@ -65,8 +66,8 @@ def test_missing_encoder_says_run_models_setup(tmp_path):
 def test_char_vectorizer_rebuilt_from_vocabulary_and_idf_matches_the_fitted_one():
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from vpd_speech.model_classifier import char_options, char_vectorizer
-    from vpd_speech.train import CHAR_NGRAMS
+    from vpd_speech.nlp.model_classifier import char_options, char_vectorizer
+    from vpd_speech.training.train import CHAR_NGRAMS
 
     train = ["Jij bent een idioot", "ik ben zo boos", "jullie doen niks", "hou je mond", "ik weet waar je woont"] * 2
     for options in CHAR_NGRAMS.values():
@@ -79,7 +80,7 @@ def test_char_vectorizer_rebuilt_from_vocabulary_and_idf_matches_the_fitted_one(
 
 
 def test_sound_key_joins_spellings_whisper_confuses():
-    from vpd_speech.phonetic import sound_key
+    from vpd_speech.nlp.phonetic import sound_key
 
     for written, heard in [("de rechter", "deregter"), ("een klacht indienen", "een klacht in diennen"),
                            ("Hij wordt boos", "hei wort boos"), ("hou je waffel", "Hou je wafel!"), ("zeker", "seker")]:
@@ -91,7 +92,7 @@ def test_sound_key_joins_spellings_whisper_confuses():
 def test_lora_merge_adds_scaled_product():
     import torch
 
-    from vpd_speech.model_classifier import lora_merge
+    from vpd_speech.nlp.model_classifier import lora_merge
 
     w = torch.zeros(3, 4)
     a, b = torch.ones(2, 4), torch.full((3, 2), 0.5)
@@ -103,7 +104,7 @@ def test_lora_merge_adds_scaled_product():
 def test_int8_linear_is_close_to_float_and_independent_of_the_batch():
     import torch
 
-    from vpd_speech.model_classifier import Int8Linear
+    from vpd_speech.nlp.model_classifier import Int8Linear
 
     torch.manual_seed(0)
     lin = torch.nn.Linear(384, 96)
@@ -118,7 +119,7 @@ def test_int8_linear_is_close_to_float_and_independent_of_the_batch():
 
 
 def test_read_texts_lines_csv_tsv():
-    from vpd_speech.model_classifier import read_texts
+    from vpd_speech.nlp.model_classifier import read_texts
 
     assert read_texts(io.StringIO("hallo\n\n  ik ben boos \n")) == ["hallo", "ik ben boos"]
     assert read_texts(io.StringIO("id\ttext\n1\thallo\n2\tdoei\n")) == ["hallo", "doei"]
@@ -128,7 +129,7 @@ def test_read_texts_lines_csv_tsv():
 
 
 def test_augment_is_seeded_and_changes_text():
-    from vpd_speech.train import augment
+    from vpd_speech.training.train import augment
 
     text = "Jullie hebben mijn afvalpas al twee weken niet verstuurd, dit is een schande!"
     a = [augment(text, random.Random(3)) for _ in range(2)]
@@ -138,7 +139,7 @@ def test_augment_is_seeded_and_changes_text():
 
 
 def test_temperature_fit_recovers_scale():
-    from vpd_speech.train import fit_temperature
+    from vpd_speech.training.train import fit_temperature
 
     rng = np.random.default_rng(0)
     true = rng.normal(size=(4000, 5)) * 2.0
@@ -150,7 +151,7 @@ def test_temperature_fit_recovers_scale():
 def test_assign_words_by_midpoint():
     from types import SimpleNamespace as NS
 
-    from vpd_speech.train import _assign_words
+    from vpd_speech.training.train import _assign_words
 
     words = [NS(start=0.1, end=0.3, text="ik"), NS(start=0.35, end=0.6, text="bel"), NS(start=2.1, end=2.4, text="jij"),
              NS(start=1.1, end=1.3, text="eh")]
@@ -163,7 +164,7 @@ def test_assign_words_by_midpoint():
 
 @pytest.fixture(scope="module")
 def clf():
-    from vpd_speech.model_classifier import NormMatrixClassifier
+    from vpd_speech.nlp.model_classifier import NormMatrixClassifier
 
     try:
         return NormMatrixClassifier()
@@ -173,7 +174,7 @@ def clf():
 
 @pytest.mark.slow
 def test_protocol_and_shapes(clf):
-    from vpd_speech.classify import Classifier
+    from vpd_speech.nlp.classify import Classifier
 
     c: Classifier = clf
     assert c.name == "norm_matrix"
@@ -202,8 +203,8 @@ def test_probabilities_sum_to_one_and_evidence_offsets(clf):
 def test_batch_tokenizer_gives_the_transformers_ids():
     from transformers import AutoTokenizer
 
-    from vpd_speech.e5 import default_model_dir
-    from vpd_speech.model_classifier import MAX_LENGTH, PREFIX, BatchTokenizer
+    from vpd_speech.nlp.e5 import default_model_dir
+    from vpd_speech.nlp.model_classifier import MAX_LENGTH, PREFIX, BatchTokenizer
 
     folder = Path(default_model_dir())
     texts = [PREFIX + t for t in ("Hallo daar", "Hoi mong ë ï  ", "", "  dubbel  spatie  ", "Jij bent een idioot! " * 40,
@@ -220,9 +221,9 @@ def test_batch_tokenizer_keeps_the_ids_of_latin_script_text():
     """Dropping the other scripts' pieces changes no id of a corpus text or its transcript."""
     from tokenizers import Tokenizer
 
-    from vpd_speech.e5 import default_model_dir
-    from vpd_speech.model_classifier import PREFIX, BatchTokenizer
-    from vpd_speech.train import DEFAULT_ASR, DEFAULT_CORPUS, read_asr, read_tsv
+    from vpd_speech.nlp.e5 import default_model_dir
+    from vpd_speech.nlp.model_classifier import PREFIX, BatchTokenizer
+    from vpd_speech.training.train import DEFAULT_ASR, DEFAULT_CORPUS, read_asr, read_tsv
 
     folder = Path(default_model_dir())
     full, pruned = Tokenizer.from_file(str(folder / "tokenizer.json")), BatchTokenizer(folder / "tokenizer.json")
@@ -245,8 +246,8 @@ def test_batch_tokenizer_keeps_the_ids_of_latin_script_text():
 def test_mapped_safetensors_equal_loaded():
     from safetensors.torch import load_file
 
-    from vpd_speech.e5 import default_model_dir
-    from vpd_speech.model_classifier import mapped_safetensors
+    from vpd_speech.nlp.e5 import default_model_dir
+    from vpd_speech.nlp.model_classifier import mapped_safetensors
 
     path = Path(default_model_dir()) / "model.safetensors"
     loaded, (mapped, _) = load_file(str(path)), mapped_safetensors(path)
@@ -256,12 +257,12 @@ def test_mapped_safetensors_equal_loaded():
 
 @pytest.mark.slow
 def test_plain_encoder_equals_transformers_bert():
-    """vpd_speech.bert runs the same network as transformers' BertModel on the built folder, padding included."""
+    """vpd_speech.nlp.bert runs the same network as transformers' BertModel on the built folder, padding included."""
     import torch
     from transformers import AutoModel
 
-    from vpd_speech.e5 import default_model_dir
-    from vpd_speech.model_classifier import PREFIX, load_encoder
+    from vpd_speech.nlp.e5 import default_model_dir
+    from vpd_speech.nlp.model_classifier import PREFIX, load_encoder
 
     folder = Path(default_model_dir())
     if not (folder / "model.safetensors").is_file():
@@ -279,8 +280,8 @@ def test_plain_encoder_equals_transformers_bert():
 
 @pytest.mark.slow
 def test_int8_encoder_embeddings_match_float():
-    from vpd_speech.e5 import default_model_dir
-    from vpd_speech.model_classifier import encode, load_encoder
+    from vpd_speech.nlp.e5 import default_model_dir
+    from vpd_speech.nlp.model_classifier import encode, load_encoder
 
     folder = Path(default_model_dir())
     if not (folder / "model.safetensors").is_file():

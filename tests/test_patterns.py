@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from test_store import KEY, history, store  # noqa: F401 - fixtures shared with the store tests
 
 from eval.bench_store import synthetic_result
-from vpd_speech import patterns as pt
-from vpd_speech import review as rv
-from vpd_speech import store as vstore
-from vpd_speech.metadata import pseudonymise
+from vpd_speech.store import patterns as pt
+from vpd_speech.store import review as rv
+from vpd_speech.store import database as vstore
+from vpd_speech.store.metadata import pseudonymise
 
 
 def test_planted_pattern_callers_are_found(history):  # noqa: F811

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vpd_speech import prosody
-from vpd_speech.prosody import arousal_curve, caller_arousal, yin_f0
+from vpd_speech.audio import prosody
+from vpd_speech.audio.prosody import arousal_curve, caller_arousal, yin_f0
 from vpd_speech.schema import Utterance, Word
 
 SR = 8000  # telephony rate: the module resamples to 16 kHz itself

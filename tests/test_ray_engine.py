@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from vpd_speech.batch import score_batch
+from vpd_speech.run.batch import score_batch
 from vpd_speech.cli import main
 from vpd_speech.config import ConfigError, load_config
-from vpd_speech.outputs import read_calls
-from vpd_speech.ray_engine import ActorShape, RayEngineError, check_devices, score_batch_ray
-from vpd_speech.store import Store
+from vpd_speech.reports.outputs import read_calls
+from vpd_speech.run.ray_engine import ActorShape, RayEngineError, check_devices, score_batch_ray
+from vpd_speech.store.database import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 RAY_TWO_ACTORS = ["--engine", "ray", "--num-actors", "2", "--cpus-per-actor", "1", "--no-report", "--quiet"]
@@ -166,7 +166,7 @@ def test_actors_get_the_model_cache_and_say_when_they_cannot_start(ray_local, ca
 
 
 def test_ray_toml_is_a_valid_gpu_pipeline():
-    config = load_config(ROOT / "pipelines" / "ray.toml")
+    config = load_config("ray")
     assert config.asr.device == "cuda"
     check_devices(config, ActorShape(gpus=0.5))
     with pytest.raises(ConfigError, match="needs GPUs"):
@@ -178,7 +178,7 @@ def test_ray_toml_is_a_valid_gpu_pipeline():
 def test_local_engine_needs_no_ray_and_ray_engine_says_how_to_install():
     code = (
         "import sys; sys.modules['ray'] = None\n"  # as if Ray were not installed
-        "import vpd_speech.cli, vpd_speech.batch\n"
+        "import vpd_speech.cli, vpd_speech.run.batch\n"
         "from vpd_speech.cli import main\n"
         "sys.exit(main(['score', 'examples/calls', '--engine', 'ray', '--out', sys.argv[1]]))\n"
     )

@@ -1,10 +1,10 @@
-"""Masking of personal data (vpd_speech.redact)."""
+"""Masking of personal data (vpd_speech.reports.redact)."""
 
 from __future__ import annotations
 
 import pytest
 
-from vpd_speech.redact import elfproef, find_pii, iban_valid, mask
+from vpd_speech.reports.redact import elfproef, find_pii, iban_valid, mask
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Call pages and the batch index (vpd_speech.report): self-contained, masked, fast for long calls."""
+"""Call pages and the batch index (vpd_speech.reports.pages): self-contained, masked, fast for long calls."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from vpd_speech.labels import CALLER_LABELS
-from vpd_speech.outputs import read_call
-from vpd_speech.report import reflection_questions, render_call, render_index, utterance_html, write_reports
+from vpd_speech.reports.outputs import read_call
+from vpd_speech.reports.pages import reflection_questions, render_call, render_index, utterance_html, write_reports
 from vpd_speech.schema import ArousalPoint, AudioInfo, CallResult, Classification, Evidence, Utterance
-from vpd_speech.timeline import build_timeline
+from vpd_speech.timeline.build import build_timeline
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -186,7 +186,7 @@ def test_long_call_page_is_small_and_fast(tmp_path):
 
 @pytest.mark.parametrize("fmt, mime", [("mp3", "audio/mpeg"), ("opus", "audio/ogg")])
 def test_audio_encoding_is_small(fmt, mime):
-    from vpd_speech.report import encode_audio
+    from vpd_speech.reports.pages import encode_audio
 
     data, got = encode_audio(DREIGING_WAV, fmt, 24000 if fmt == "mp3" else 16000)
     assert got == mime

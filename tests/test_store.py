@@ -16,9 +16,9 @@ import pytest
 import sqlalchemy as sa
 
 from eval.bench_store import seed_history, synthetic_result
-from vpd_speech import metadata as vmeta
-from vpd_speech import store as vstore
-from vpd_speech.store import Store
+from vpd_speech.store import metadata as vmeta
+from vpd_speech.store import database as vstore
+from vpd_speech.store.database import Store
 
 PG_URL = os.environ.get("VPD_TEST_POSTGRES_URL", "")
 KEY = b"test-key-not-secret"
@@ -180,7 +180,7 @@ def test_purge_deletes_old_transcripts_and_logs_counts(store, caplog):
     store.write_calls([(synthetic_result("old1", "dreiging"), old), (synthetic_result("old2", "emotie"), old),
                        (synthetic_result("new1", "dreiging"), new)])  # fmt: skip
     n_old_utts = store.count("utterances") - len(synthetic_result("new1", "dreiging").utterances)
-    with caplog.at_level(logging.INFO, logger="vpd_speech.store"):
+    with caplog.at_level(logging.INFO, logger="vpd_speech.store.database"):
         report = store.purge("12m", now=now)
     assert report.cutoff == datetime(2026, 6, 1, 12, 0)
     assert (report.calls, report.utterances, report.audio_refs) == (2, n_old_utts, 2)
@@ -205,7 +205,7 @@ def test_purge_deletes_old_transcripts_and_logs_counts(store, caplog):
 
 
 def test_purge_command_clears_the_out_folder(tmp_path):
-    from vpd_speech.outputs import write_call, write_tables
+    from vpd_speech.reports.outputs import write_call, write_tables
 
     out = tmp_path / "out"
     old = {"started_at": "2026-03-01T10:00:00", "caller_ref": "B-aaaa"}

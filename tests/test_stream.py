@@ -21,11 +21,11 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from vpd_speech.config import StreamConfig, load_config
-from vpd_speech.outputs import read_call
-from vpd_speech.stream.alerts import AlertSink
-from vpd_speech.stream.client import read_pcm, stream_file
-from vpd_speech.stream.protocol import ProtocolError, parse_client_message
-from vpd_speech.stream.server import BackgroundServer, ServeError, StreamServer, check_bind
+from vpd_speech.reports.outputs import read_call
+from vpd_speech.run.stream.alerts import AlertSink
+from vpd_speech.run.stream.client import read_pcm, stream_file
+from vpd_speech.run.stream.protocol import ProtocolError, parse_client_message
+from vpd_speech.run.stream.server import BackgroundServer, ServeError, StreamServer, check_bind
 
 START = {"type": "start", "call_id": "c1", "sample_rate": 8000, "channels": 2}
 
@@ -173,8 +173,8 @@ def test_stream_config_is_validated(tmp_path):
 def test_streaming_vad_ends_each_turn_soon_after_it_ends():
     """Silero VAD alone (no ASR model): fed 0.2 s at a time, every turn of a channel is reported as a closed
     region within a second of audio after it ends (the last one when the call ends), in order, never twice."""
-    from vpd_speech.audio import SAMPLE_RATE, decode
-    from vpd_speech.vad import StreamingVad
+    from vpd_speech.audio.decode import SAMPLE_RATE, decode
+    from vpd_speech.audio.vad import StreamingVad
 
     examples = Path(__file__).resolve().parent.parent / "examples" / "calls"
     truth = json.loads((examples / "dreiging.truth.json").read_text())
@@ -204,7 +204,7 @@ def threat_call(synth_call):
 @pytest.mark.slow
 def test_live_threat_call_alerts_in_time_and_ends_like_batch(pipeline, threat_call, tmp_path, webhook):
     """The acceptance test of the issue, with a malformed call and a bad message alongside it."""
-    from vpd_speech.store import Store
+    from vpd_speech.store.database import Store
 
     hook_url, hooked = webhook
     config = pipeline.config.model_copy(

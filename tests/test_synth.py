@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from eval import synth
+from eval.synth import EXAMPLES_DIR, bundled_scripts
+from vpd_speech.training import synth
 
 pytestmark = pytest.mark.skipif(
     shutil.which("espeak-ng") is None or shutil.which("sox") is None, reason="needs espeak-ng and sox"
@@ -107,15 +108,15 @@ def test_voice_fallback(monkeypatch):
 
 def test_bundled_examples_match_scripts():
     """examples/calls holds a truth file per bundled script, with the script's turns."""
-    for script in synth.bundled_scripts():
+    for script in bundled_scripts():
         data = synth.load_script(script)
-        truth_path = synth.EXAMPLES_DIR / f"{data['id']}.truth.json"
+        truth_path = EXAMPLES_DIR / f"{data['id']}.truth.json"
         assert truth_path.exists(), f"run eval/make_examples.sh ({truth_path} missing)"
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
         assert [(t["speaker"], t["text"], t["label"]) for t in truth["turns"]] == [
             (t["speaker"], t["text"], t["label"]) for t in data["turn"]
         ]
-        assert (synth.EXAMPLES_DIR / truth["files"]["stereo"]).exists()
+        assert (EXAMPLES_DIR / truth["files"]["stereo"]).exists()
 
 
 def test_mbrola_voices_are_installed():

@@ -8,7 +8,7 @@ import pytest
 
 from vpd_speech.labels import LEVEL_OF
 from vpd_speech.schema import Classification, Evidence, Timeline, Utterance, Word
-from vpd_speech.timeline import PATTERN_NOTE, TimelineOptions, build_timeline, fmt_time
+from vpd_speech.timeline.build import PATTERN_NOTE, TimelineOptions, build_timeline, fmt_time
 
 # --------------------------------------------------------------------------- script helpers
 

@@ -10,14 +10,14 @@ from vpd_speech import __version__
 from vpd_speech.config import ConfigError, load_config
 from vpd_speech.labels import LEVEL_NAMES_NL
 from vpd_speech.models import ModelError
-from vpd_speech.sources import as_source
+from vpd_speech.run.sources import as_source
 
 
 def _score(args: argparse.Namespace) -> int:
-    from vpd_speech.batch import score_batch, write_batch_reports
-    from vpd_speech.metadata import load_sidecar, match_files
-    from vpd_speech.sources import list_audio, relative_name, source_name
-    from vpd_speech.store import Store
+    from vpd_speech.run.batch import score_batch, write_batch_reports
+    from vpd_speech.store.metadata import load_sidecar, match_files
+    from vpd_speech.run.sources import list_audio, relative_name, source_name
+    from vpd_speech.store.database import Store
 
     overrides = {}
     for flag, key in (("model", "asr.model"), ("compute_type", "asr.compute_type"), ("beam_size", "asr.beam_size"),
@@ -38,7 +38,7 @@ def _score(args: argparse.Namespace) -> int:
     store = Store.open(args.store) if args.store else None
     try:
         if args.engine == "ray":
-            from vpd_speech.ray_engine import ActorShape, score_batch_ray
+            from vpd_speech.run.ray_engine import ActorShape, score_batch_ray
 
             summary = score_batch_ray(files, args.out, config, metadata=metadata, store=store, force=args.force,
                                       progress=not args.quiet, address=args.address,
@@ -62,7 +62,7 @@ def _score(args: argparse.Namespace) -> int:
 def _print_table(summary, out: Path, names: set[str]) -> None:
     """The calls of this run, scored now or before, worst first; then any call document in the out folder
     that does not load (it is an error row in calls.csv)."""
-    from vpd_speech.outputs import is_unreadable_document, read_calls
+    from vpd_speech.reports.outputs import is_unreadable_document, read_calls
 
     results = read_calls(out)
     broken = [r for r in results if is_unreadable_document(r)]
@@ -84,7 +84,7 @@ def _print_table(summary, out: Path, names: set[str]) -> None:
 
 
 def _incident(args: argparse.Namespace) -> int:
-    from vpd_speech.incident import load_call, write_incident
+    from vpd_speech.reports.incident import load_call, write_incident
 
     result = load_call(args.call, args.out)
     paths = write_incident(result, args.dest or args.out / "incidents", redact=not args.unredacted)
@@ -95,13 +95,13 @@ def _incident(args: argparse.Namespace) -> int:
 
 
 def _purge(args: argparse.Namespace) -> int:
-    from vpd_speech.store import purge_command
+    from vpd_speech.store.database import purge_command
 
     return purge_command(args.store, args.older_than, out_dir=args.out)
 
 
 def _patterns(args: argparse.Namespace) -> int:
-    from vpd_speech.patterns import patterns_command
+    from vpd_speech.store.patterns import patterns_command
 
     return patterns_command(
         args.store, since=args.since, until=args.until, min_calls=args.min_calls, min_level=args.min_level,
@@ -110,7 +110,7 @@ def _patterns(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from vpd_speech.review import review_command
+    from vpd_speech.store.review import review_command
 
     return review_command(
         args.store, args.quarter, args.out, min_calls=args.min_calls, min_level=args.min_level,
@@ -129,7 +129,7 @@ def _pattern_options(p: argparse.ArgumentParser) -> None:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from vpd_speech.train import train_command
+    from vpd_speech.training.train import train_command
 
     return train_command(args.corpus, args.out, seed=args.seed, asr=args.asr, make_asr=args.make_asr,
                          epochs=args.epochs, use_markers=not args.no_markers, threads=args.threads,
@@ -137,7 +137,7 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _classify(args: argparse.Namespace) -> int:
-    from vpd_speech.model_classifier import classify_file
+    from vpd_speech.nlp.model_classifier import classify_file
 
     return classify_file(args.input, args.out, role=args.role, fmt=args.format, kind=args.classifier,
                          threads=args.threads)
@@ -154,7 +154,7 @@ def _models_setup(args: argparse.Namespace) -> int:
 def _stream_serve(args: argparse.Namespace) -> int:
     import logging
 
-    from vpd_speech.stream.server import serve_command
+    from vpd_speech.run.stream.server import serve_command
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     tls = (args.tls_cert, args.tls_key) if args.tls_cert or args.tls_key else None
@@ -167,8 +167,8 @@ def _stream_serve(args: argparse.Namespace) -> int:
 def _stream_send(args: argparse.Namespace) -> int:
     import os
 
-    from vpd_speech.stream.client import parse_speed, send_command
-    from vpd_speech.stream.server import TOKEN_ENV
+    from vpd_speech.run.stream.client import parse_speed, send_command
+    from vpd_speech.run.stream.server import TOKEN_ENV
 
     speed = 1.0 if args.realtime else parse_speed(args.speed) if args.speed else None
     token = os.environ.get(TOKEN_ENV) or None
@@ -183,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     score = sub.add_parser("score", help="score recorded calls: transcript, levels, timeline, meldadvies")
     score.add_argument("sources", nargs="+", type=as_source, help="audio files or folders, local or fsspec URLs (s3://...)")
     score.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out)")
-    score.add_argument("--config", type=Path, help="pipeline file (default: pipelines/default.toml)")
+    score.add_argument("--config", help="pipeline file, or a shipped one by name: default, ray (default: default)")
     score.add_argument("--workers", type=int, default=1, help="parallel worker processes (each loads the models)")
     score.add_argument("--engine", choices=["local", "ray"], default="local", help="local processes (default) or a Ray cluster")
     score.add_argument("--address", help="Ray: 'auto' (running cluster), 'ray://head:10001'; default: local Ray")
@@ -226,7 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     train = sub.add_parser("train", help="train the norm-matrix classifier (e5 + marker features, calibrated heads)")
     train.add_argument("--corpus", default="eval/data/corpus.tsv", help="labelled corpus TSV (default: eval/data/corpus.tsv)")
     train.add_argument("--asr", default="eval/data/asr_transcripts.tsv", help="ASR transcripts of the corpus (id, text_asr, voice)")
-    train.add_argument("--out", default="models/norm_matrix", help="where the small trained parts go (default: models/norm_matrix)")
+    train.add_argument("--out", default="vpd_speech/nlp/norm_matrix", help="where the small trained parts go (default: vpd_speech/nlp/norm_matrix)")
     train.add_argument("--seed", type=int, default=13)
     train.add_argument("--method", choices=["frozen", "lora"], default="frozen",
                        help="frozen e5 + LR heads (default) or a LoRA fine-tune of the top 4 layers")
@@ -279,7 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="allow a non-loopback --host; needs a shared token in env VPD_STREAM_TOKEN")
     serve.add_argument("--out", type=Path, default=Path("out"), help="output folder for the call results (default: out)")
     serve.add_argument("--store", help="also write results into a call store: SQLite file or postgresql:// URL")
-    serve.add_argument("--config", type=Path, help="pipeline file (default: pipelines/default.toml; see [stream])")
+    serve.add_argument("--config", help="pipeline file, or a shipped one by name (default: default; see [stream])")
     serve.add_argument("--key-file", dest="key_file", type=Path,
                        help="pseudonym key for callers' numbers (default: env VPD_PSEUDONYM_KEY)")
     serve.add_argument("--tls-cert", dest="tls_cert", type=Path, help="serve wss:// with this certificate (PEM)")

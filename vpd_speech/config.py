@@ -1,4 +1,7 @@
-"""Pipeline configuration: one pydantic model per stage, read from a TOML file in pipelines/.
+"""Pipeline configuration: one pydantic model per stage, read from a TOML pipeline file.
+
+The package ships its pipeline files in vpd_speech/pipelines/ (`default`, `ray`); `--config` takes one of
+those names or a path.
 
 Unknown keys are errors, so a typo in a pipeline file is reported instead of silently ignored.
 """
@@ -11,7 +14,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-PIPELINES_DIR = Path(__file__).resolve().parent.parent / "pipelines"
+from vpd_speech.resources import shipped
+
+PIPELINES_DIR = shipped("vpd_speech", "pipelines")
 DEFAULT_PIPELINE = PIPELINES_DIR / "default.toml"
 
 
@@ -47,7 +52,7 @@ class AsrConfig(_Section):
     initial_prompt: str | None = None
     hotwords: str | None = None
     condition_on_previous_text: bool = False
-    # how a call is heard (vpd_speech/stereo.py, vpd_speech/windows.py; measured in eval/eval_asr.py)
+    # how a call is heard (vpd_speech/asr/listen.py, vpd_speech/asr/windows.py; measured in eval/eval_asr.py)
     stereo: Literal["channels", "mix", "glued"] = "channels"
     mono: Literal["glued", "paused"] = "glued"
     max_pause_s: float = Field(1.5, gt=0, lt=10)  # longer silences are shortened to this in a window
@@ -113,13 +118,26 @@ class ConfigError(ValueError):
     pass
 
 
+def pipeline_path(name: Path | str | None) -> Path:
+    """The pipeline file for `name`: an existing path, else a shipped pipeline of that name ("ray", "ray.toml")."""
+    if not name:
+        return DEFAULT_PIPELINE
+    path = Path(name)
+    shipped_file = PIPELINES_DIR / (path.name if path.suffix == ".toml" else f"{path.name}.toml")
+    if not path.exists() and path.parent == Path(".") and shipped_file.exists():
+        return shipped_file
+    return path
+
+
 def load_config(path: Path | str | None = None, overrides: dict[str, Any] | None = None) -> PipelineConfig:
-    """Read a pipeline file (default: pipelines/default.toml) and apply dotted overrides like {"asr.beam_size": 1}."""
-    path = Path(path) if path else DEFAULT_PIPELINE
+    """Read a pipeline file (a path, or the name of a shipped one; default: `default`) and apply dotted overrides
+    like {"asr.beam_size": 1}."""
+    path = pipeline_path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"pipeline file not found: {path}") from None
+        shipped_names = ", ".join(sorted(p.stem for p in PIPELINES_DIR.glob("*.toml")))
+        raise ConfigError(f"pipeline file not found: {path} (shipped pipelines: {shipped_names})") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: not valid TOML: {e}") from None
     data.pop("description", None)

@@ -79,7 +79,7 @@ def setup_whisper_base(cache: Path | None = None, force: bool = False) -> Path:
 
 def setup_all(force: bool = False) -> dict[str, Path]:
     """Build every offline model folder the pipeline can use (the `vpd models setup` step)."""
-    from vpd_speech.e5 import MODEL_NAME, build_e5, default_model_dir
+    from vpd_speech.nlp.e5 import MODEL_NAME, build_e5, default_model_dir
 
     return {WHISPER_BASE: setup_whisper_base(force=force), MODEL_NAME: build_e5(default_model_dir(), force=force)}
 

@@ -1,0 +1,163 @@
+"""Transcription with faster-whisper: Dutch, word timestamps, on the VAD chunks of one channel."""
+
+from __future__ import annotations
+
+import copy
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from vpd_speech.audio.decode import SAMPLE_RATE
+from vpd_speech.config import AsrConfig, VadConfig
+from vpd_speech.models import ModelError, resolve_whisper
+from vpd_speech.schema import Word
+from vpd_speech.audio.vad import vad_options
+from vpd_speech.asr.windows import Window, window_of
+
+
+@dataclass
+class Segment:
+    start: float
+    end: float
+    text: str
+    words: list[Word] = field(default_factory=list)
+    no_speech_prob: float = 0.0
+    avg_logprob: float = 0.0
+
+    def keeping(self, words: list[Word]) -> Segment:
+        """This segment cut to `words` (some of its words): their text and times, its scores."""
+        text = " ".join(w.text for w in words)
+        return Segment(words[0].start, words[-1].end, text, words, self.no_speech_prob, self.avg_logprob)
+
+
+class Transcriber:
+    """Loads the Whisper model once; `transcribe` is called per channel."""
+
+    def __init__(self, config: AsrConfig, vad: VadConfig):
+        from faster_whisper import BatchedInferencePipeline, WhisperModel
+
+        self.config = config
+        self.vad = vad_options(vad)
+        path = resolve_whisper(config.model)
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        try:
+            self.model = WhisperModel(
+                path,
+                device=config.device,
+                compute_type=config.compute_type,
+                cpu_threads=config.cpu_threads,
+                local_files_only=True,
+            )
+        except (RuntimeError, ValueError, OSError) as e:
+            raise ModelError(f"cannot load ASR model {config.model!r} from {path}: {e}") from None
+        self.batched = BatchedInferencePipeline(self.model) if config.batch_size > 1 else None
+        self.name = config.model
+
+    def sharing_model(self) -> Transcriber:
+        """A transcriber on the same loaded model for another thread: faster-whisper's batched pipeline
+        keeps state between the batches of one call, so two threads must not share it (the model itself
+        is thread-safe)."""
+        from faster_whisper import BatchedInferencePipeline
+
+        other = copy.copy(self)
+        other.batched = BatchedInferencePipeline(self.model) if self.batched is not None else None
+        return other
+
+    def _options(self) -> dict:
+        c = self.config
+        return {
+            "language": c.language,
+            "beam_size": c.beam_size,
+            "word_timestamps": True,
+            "initial_prompt": c.initial_prompt,
+            "hotwords": c.hotwords,
+        }
+
+    def transcribe_windows(self, signals: dict[int | None, np.ndarray], windows: list[Window]) -> list[list[Segment]]:
+        """Transcribe each window (pieces of `signals[window.source]`, 16 kHz) in one batch; the segments
+        of each window, with times in the call.
+
+        The windows' audio is laid end to end and given to faster-whisper as clip timestamps, so each
+        window is one encoder pass that hears exactly its pieces, pauses included."""
+        if not windows:
+            return []
+        parts, offsets, clips, at = [], [], [], 0
+        for w in windows:
+            signal = signals[w.source]
+            audio = np.concatenate([signal[int(a * SAMPLE_RATE) : int(b * SAMPLE_RATE)] for a, b in w.pieces])
+            parts.append(audio)
+            offsets.append(at / SAMPLE_RATE)
+            clips.append((at / SAMPLE_RATE, (at + len(audio)) / SAMPLE_RATE))
+            at += len(audio)
+        batch = np.concatenate(parts).astype(np.float32)
+        if self.batched is not None:
+            stamps = [{"start": a, "end": b} for a, b in clips]
+            segments, _ = self.batched.transcribe(
+                batch, batch_size=self.config.batch_size, clip_timestamps=stamps, vad_filter=False, **self._options()
+            )
+        else:
+            flat = [t for clip in clips for t in clip]
+            segments, _ = self.model.transcribe(
+                batch,
+                clip_timestamps=flat,
+                vad_filter=False,
+                condition_on_previous_text=self.config.condition_on_previous_text,
+                **self._options(),
+            )
+        out: list[list[Segment]] = [[] for _ in windows]
+        for s in segments:
+            if not s.text.strip():
+                continue
+            i = window_of(offsets, (s.start + s.end) / 2)  # faster-whisper rounds times to 10 ms
+            out[i].append(_segment(s, time=lambda t, i=i: windows[i].to_call_time(t - offsets[i])))
+        return out
+
+    def transcribe(self, samples: np.ndarray, offset: float = 0.0) -> list[Segment]:
+        """Transcribe the speech of one 16 kHz channel (VAD inside, so silence costs nothing).
+
+        `offset` (seconds) is added to every time: the position of `samples` in the call, for a stream
+        that transcribes a piece at a time."""
+        c = self.config
+        common = dict(vad_filter=True, vad_parameters=self.vad, **self._options())
+        if self.batched is not None:
+            segments, _ = self.batched.transcribe(
+                samples,
+                batch_size=c.batch_size,
+                **common,
+            )
+        else:
+            segments, _ = self.model.transcribe(
+                samples,
+                condition_on_previous_text=c.condition_on_previous_text,
+                **common,
+            )
+        return [_segment(s, time=lambda t: t + offset) for s in segments if s.text.strip()]
+
+
+def segments_from(segments: list[Segment], start: float) -> list[Segment]:
+    """The segments cut to their words that end after `start` (seconds): what is new when audio before
+    `start` was only given to the recogniser as context. Whisper often stretches the first word after a
+    silence back into it, so a word is judged by its end, not its start."""
+    out = []
+    for s in segments:
+        words = [w for w in s.words if w.end > start]
+        if words:
+            out.append(s.keeping(words))
+    return out
+
+
+def _segment(s, time) -> Segment:
+    """Our Segment from faster-whisper's, with `time` mapping its times into the call."""
+    words = [
+        Word(start=time(w.start), end=time(w.end), text=w.word.strip(), probability=w.probability)
+        for w in (s.words or [])
+    ]
+    return Segment(
+        start=time(s.start),
+        end=time(s.end),
+        text=s.text.strip(),
+        words=[w for w in words if w.text],
+        no_speech_prob=s.no_speech_prob,
+        avg_logprob=s.avg_logprob,
+    )

@@ -1,0 +1,1 @@
+"""Sound in: decoding and checks, speech/silence, the caller's acoustic arousal."""

@@ -1,0 +1,1 @@
+"""What leaves the pipeline: call documents and tables, HTML pages, incident drafts, redaction."""

@@ -1,0 +1,1 @@
+"""Drivers of the pipeline: batches of files (local or Ray), sources, and live calls."""

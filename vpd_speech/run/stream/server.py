@@ -1,0 +1,418 @@
+"""`vpd stream serve`: the WebSocket server for live calls (the `websockets` package, asyncio).
+
+One Pipeline (one set of models) serves every call. Model work never runs on the event loop: one thread
+does the live steps of all calls in turn, another the final scoring of calls that ended, so a call that
+ends does not stall the live ones. Each call has a bounded queue of PCM frames; when it is full the server
+stops reading that connection, which slows the sender down (TCP backpressure) instead of filling memory.
+A bad message or bad audio ends only its own call, with an error event that says why.
+
+Security: loopback only by default. Another address needs `allow_remote` and a shared token (env
+VPD_STREAM_TOKEN), sent as `Authorization: Bearer <token>` or as `token` in the start message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import ipaddress
+import logging
+import os
+import signal
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from websockets.asyncio.server import ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+
+from vpd_speech.audio.decode import AudioError
+from vpd_speech.config import PipelineConfig
+from vpd_speech.store.metadata import MetadataError, parse_started_at, pseudonymise
+from vpd_speech.reports.outputs import write_call, write_tables
+from vpd_speech.pipeline import Pipeline
+from vpd_speech.run.stream.alerts import AlertSink
+from vpd_speech.run.stream.live import LiveCall
+from vpd_speech.run.stream.protocol import (
+    Alert,
+    End,
+    ErrorEvent,
+    Final,
+    ProtocolError,
+    Ready,
+    ServerEvent,
+    Start,
+    parse_client_message,
+)
+
+log = logging.getLogger("vpd_speech.run.stream")
+
+TOKEN_ENV = "VPD_STREAM_TOKEN"
+MAX_FRAME_BYTES = 4 << 20  # one PCM frame: 4 MiB is over 2 minutes of 8 kHz stereo
+START_TIMEOUT_S = 30.0
+CLOSE_POLICY, CLOSE_BAD_DATA, CLOSE_BUSY = 1008, 1007, 1013
+# Live steps and final scoring run at the same time, so the OpenMP threads of CTranslate2 and torch share
+# the cores; spinning while they wait (OpenMP's default) made the classifier's torch encoder ~25x slower
+# (1 s instead of 0.04 s a sentence on 2 busy cores). Passive waiting costs CTranslate2 nothing measurable.
+OMP_WAIT_POLICY = "PASSIVE"
+
+
+class ServeError(ValueError):
+    """The server refuses to start with these settings; the message says what to change."""
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost may resolve to anything
+
+
+def check_bind(host: str, allow_remote: bool, token: str | None) -> None:
+    """Loopback needs nothing; any other address needs the explicit flag and a shared token."""
+    if is_loopback(host):
+        return
+    if not allow_remote:
+        raise ServeError(
+            f"refusing to listen on {host}: live calls are personal data, so the server listens on loopback only. "
+            f"To accept other machines pass --allow-remote and set {TOKEN_ENV} to a shared secret."
+        )
+    if not token or len(token) < 16:
+        raise ServeError(f"--allow-remote needs a shared token of at least 16 characters in {TOKEN_ENV}")
+
+
+@dataclass
+class _Stop:
+    ended: str  # "end" (the client said so) or "dropped"
+
+
+@dataclass
+class _Feed:
+    """What the connection reader hands the call's worker: PCM frames, then a _Stop."""
+
+    queue: asyncio.Queue
+    failed: str | None = None  # bad audio: the worker stopped reading the queue
+
+
+class StreamServer:
+    """Accepts live calls; results go to `out_dir` (and `store`) exactly as `vpd score` writes them.
+
+    `pipeline` is the shared model instance; without one it is loaded (in the model thread) when the first
+    call is accepted. `config.stream` holds the server's own settings."""
+
+    def __init__(
+        self,
+        config: PipelineConfig,
+        out_dir: Path | str,
+        pipeline: Pipeline | None = None,
+        store=None,
+        token: str | None = None,
+        pseudonym_key: bytes | None = None,
+    ):
+        self.config = config
+        self.options = config.stream
+        self.pipeline = pipeline
+        self._live_transcriber = None  # the live thread's view of the shared model, see Transcriber.sharing_model
+        self._loading = asyncio.Lock()
+        self.out_dir = Path(out_dir)
+        self.store = store
+        self.token = token or None
+        self.pseudonym_key = pseudonym_key
+        o = self.options
+        self.alerts = AlertSink(o.webhook_url, o.alert_log, timeout_s=o.webhook_timeout_s, retries=o.webhook_retries)
+        self._live = ThreadPoolExecutor(1, thread_name_prefix="vpd-live")
+        self._final = ThreadPoolExecutor(1, thread_name_prefix="vpd-final")
+        self.active: set[str] = set()
+        self.n_written = 0
+
+    # ------------------------------------------------------------------ running
+
+    async def run(
+        self, host: str, port: int, stop: asyncio.Event, ready: Callable[[int], None] | None = None, ssl=None
+    ):
+        """Serve until `stop` is set; then open calls are ended as dropped, scored and stored."""
+        async with serve(self.handle, host, port, max_size=MAX_FRAME_BYTES, compression=None, ssl=ssl) as server:
+            if ready is not None:
+                ready(server.sockets[0].getsockname()[1])
+            await stop.wait()
+        self.close()
+
+    def close(self) -> None:
+        """Finish the threads and the alert queue; rebuild the out folder's tables if calls were written."""
+        self._live.shutdown()
+        self._final.shutdown()
+        self.alerts.close()
+        if self.n_written:
+            write_tables(self.out_dir, parquet=self.config.output.parquet)
+
+    # ------------------------------------------------------------------ one connection
+
+    async def handle(self, ws: ServerConnection) -> None:
+        try:
+            start, metadata = await self._open(ws)
+        except ProtocolError as e:
+            await self._refuse(ws, None, str(e), CLOSE_POLICY)
+            return
+        except (TimeoutError, ConnectionClosed):
+            return
+        if start.call_id in self.active:
+            await self._refuse(ws, start.call_id, f"call {start.call_id} is already streaming", CLOSE_POLICY)
+            return
+        if len(self.active) >= self.options.max_calls:
+            await self._refuse(
+                ws, start.call_id, f"server busy: {len(self.active)} calls (stream.max_calls)", CLOSE_BUSY
+            )
+            return
+        self.active.add(start.call_id)
+        try:
+            async with self._loading:  # the first calls wait for the one load of the models
+                if self.pipeline is None:
+                    loop = asyncio.get_running_loop()
+                    self.pipeline = await loop.run_in_executor(self._live, Pipeline, self.config)
+                if self._live_transcriber is None:
+                    self._live_transcriber = self.pipeline.transcriber.sharing_model()
+            await self._call(ws, LiveCall(self.pipeline, start, metadata, self.options, self._live_transcriber))
+        finally:
+            self.active.discard(start.call_id)
+
+    async def _open(self, ws: ServerConnection) -> tuple[Start, dict[str, str]]:
+        message = await asyncio.wait_for(ws.recv(), START_TIMEOUT_S)
+        if isinstance(message, bytes):
+            raise ProtocolError("audio before the start message: send a JSON 'start' message first")
+        start = parse_client_message(message)
+        if not isinstance(start, Start):
+            raise ProtocolError("the first message must be 'start'")
+        if self.token is not None:
+            header = ws.request.headers.get("Authorization", "") if ws.request else ""
+            given = start.token or header.removeprefix("Bearer ").strip()
+            if not hmac.compare_digest(given.encode(), self.token.encode()):
+                raise ProtocolError("missing or wrong token")
+        return start, self._metadata(start)
+
+    def _metadata(self, start: Start) -> dict[str, str]:
+        """Call metadata as the store wants it: started_at in UTC (default: now), the caller's number only
+        as its keyed pseudonym, the agent channel from the start message."""
+        meta = {k: v for k, v in start.metadata.items() if v and k not in ("caller_number", "agent_channel")}
+        if "agent_channel" in start.metadata:
+            raise ProtocolError("metadata: give agent_channel in the start message itself")
+        try:
+            started = parse_started_at(start.metadata.get("started_at", ""))
+        except MetadataError as e:
+            raise ProtocolError(f"metadata: {e}") from None
+        meta["started_at"] = (started or datetime.now(UTC).replace(tzinfo=None, microsecond=0)).isoformat()
+        if start.metadata.get("caller_number"):
+            if self.pseudonym_key is None:
+                raise ProtocolError(
+                    "metadata: caller_number needs the pseudonym key on the server (VPD_PSEUDONYM_KEY or --key-file)"
+                )
+            ref = pseudonymise(start.metadata["caller_number"], self.pseudonym_key)
+            if ref:
+                meta["caller_ref"] = ref
+        if start.agent_channel:
+            meta["agent_channel"] = start.agent_channel
+        return meta
+
+    async def _call(self, ws: ServerConnection, live: LiveCall) -> None:
+        """Read frames into the call's queue until 'end' or a dropped connection; the worker does the rest."""
+        feed = _Feed(asyncio.Queue(self.options.queue_frames))
+        worker = asyncio.create_task(self._work(ws, live, feed))
+        await self._send(ws, Ready(call_id=live.call_id))
+        ended = "dropped"
+        try:
+            async for message in ws:
+                if isinstance(message, bytes):
+                    if feed.failed is None:  # after bad audio the rest is ignored until the call is closed
+                        await feed.queue.put(message)
+                    continue
+                try:
+                    msg = parse_client_message(message)
+                except ProtocolError as e:
+                    await self._send(ws, ErrorEvent(call_id=live.call_id, message=str(e), fatal=False))
+                    continue
+                if isinstance(msg, End):
+                    ended = "end"
+                    break
+                await self._send(
+                    ws, ErrorEvent(call_id=live.call_id, message="the call is already started", fatal=False)
+                )
+        except ConnectionClosed:
+            pass
+        finally:
+            if feed.failed is None:
+                await feed.queue.put(_Stop(ended))
+            await worker
+
+    async def _work(self, ws: ServerConnection, live: LiveCall, feed: _Feed) -> None:
+        """Feed frames to the call, run a live step whenever enough audio came in, and finish the call."""
+        loop = asyncio.get_running_loop()
+        while True:
+            items = [await feed.queue.get()]
+            while not feed.queue.empty():
+                items.append(feed.queue.get_nowait())
+            try:
+                for pcm in (i for i in items if isinstance(i, bytes)):
+                    live.push(pcm)
+            except AudioError as e:
+                feed.failed = str(e)  # set before any await: the reader stops queueing at once
+                await self._send(ws, ErrorEvent(call_id=live.call_id, message=feed.failed, fatal=True))
+                break
+            stop = next((i for i in items if isinstance(i, _Stop)), None)
+            if stop is not None:
+                break
+            if live.due():
+                await self._emit(ws, await self._model(loop, self._live, live.step, live.call_id))
+        ended = "error" if feed.failed else stop.ended
+        await self._emit(ws, await self._model(loop, self._live, live.end, live.call_id))
+        try:
+            result, path = await loop.run_in_executor(self._final, self._finish, live, ended)
+        except Exception as e:  # reported to the client and the log; the server goes on
+            log.exception("call %s: final scoring failed", live.call_id)
+            await self._send(ws, ErrorEvent(call_id=live.call_id, message=f"final scoring failed: {e}", fatal=True))
+            return
+        await self._emit(ws, live.final_alerts(result))
+        t = result.timeline
+        final = Final(
+            call_id=result.call_id,
+            status=result.status,
+            error=result.error,
+            path=str(path),
+            duration_s=live.duration_s,
+            max_level=t.max_level if t else None,
+            max_label=t.max_label if t else None,
+            advice=t.advice.advice if t and t.advice else None,
+            n_utterances=len(result.utterances),
+            ended=ended,
+        )
+        await self._send(ws, final)
+        log.info(
+            "call %s %s: %s", live.call_id, ended, final.model_dump_json(include={"status", "max_level", "advice"})
+        )
+        if feed.failed:
+            await ws.close(CLOSE_BAD_DATA, "bad audio")
+
+    async def _model(self, loop, pool: ThreadPoolExecutor, fn, call_id: str) -> list[ServerEvent]:
+        """Run a live step in the model thread; an internal failure is reported and the call goes on."""
+        try:
+            return await loop.run_in_executor(pool, fn)
+        except Exception as e:  # a bug must not end the call: it is logged and the call goes on
+            log.exception("call %s: live step failed", call_id)
+            return [ErrorEvent(call_id=call_id, message=f"internal error in live processing: {e}", fatal=False)]
+
+    def _finish(self, live: LiveCall, ended: str):
+        result = live.finish(ended)
+        path = write_call(result, self.out_dir)
+        if self.store is not None:
+            self.store.write_call(result)
+        self.n_written += 1
+        return result, path
+
+    async def _emit(self, ws: ServerConnection, events: list[ServerEvent]) -> None:
+        for event in events:
+            if isinstance(event, Alert):
+                log.warning("ALERT call %s: %s at %.1f s", event.call_id, event.kind, event.time)
+                self.alerts.send(event.model_dump(mode="json"))
+            await self._send(ws, event)
+
+    async def _send(self, ws: ServerConnection, event: ServerEvent) -> None:
+        try:
+            await ws.send(event.model_dump_json())
+        except ConnectionClosed:
+            pass  # the client is gone; scoring and alerts go on
+
+    async def _refuse(self, ws: ServerConnection, call_id: str | None, message: str, code: int) -> None:
+        log.info("refused a call: %s", message)
+        await self._send(ws, ErrorEvent(call_id=call_id, message=message, fatal=True))
+        await ws.close(code, message[:120])
+
+
+class BackgroundServer:
+    """A StreamServer on its own thread and event loop, for tests and benchmarks: `url`, then `close()`."""
+
+    def __init__(self, server: StreamServer, host: str = "127.0.0.1", port: int = 0):
+        self.server = server
+        self.port: int | None = None
+        self._ready = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._thread = threading.Thread(target=asyncio.run, args=(self._main(host, port),), daemon=True)
+        self._thread.start()
+        if not self._ready.wait(30):
+            raise RuntimeError("the stream server did not start")
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    async def _main(self, host: str, port: int) -> None:
+        self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
+
+        def ready(port: int) -> None:
+            self.port = port
+            self._ready.set()
+
+        await self.server.run(host, port, self._stop, ready)
+
+    def close(self) -> None:
+        self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(120)
+
+
+def serve_command(
+    config,
+    host: str,
+    port: int,
+    out_dir: Path,
+    store_target: str | None = None,
+    allow_remote: bool = False,
+    key_file: Path | None = None,
+    tls: tuple[Path, Path] | None = None,
+) -> int:
+    """`vpd stream serve`: check the address, load the models once, serve until Ctrl-C / SIGTERM."""
+    from vpd_speech.store.metadata import load_key
+    from vpd_speech.store.database import Store
+
+    os.environ.setdefault("OMP_WAIT_POLICY", OMP_WAIT_POLICY)  # read when torch loads, with the classifier
+    token = os.environ.get(TOKEN_ENV, "").strip() or None
+    check_bind(host, allow_remote, token)
+    try:
+        key = load_key(key_file)
+    except MetadataError:
+        if key_file is not None:
+            raise
+        key = None  # calls that send a caller_number are refused with a clear message
+    ssl_context = None
+    if tls is not None:
+        import ssl
+
+        ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ssl_context.load_cert_chain(*tls)
+    elif not is_loopback(host):
+        log.warning("listening on %s without TLS: put a TLS proxy in front, or pass --tls-cert/--tls-key", host)
+    store = Store.open(store_target) if store_target else None
+    server = StreamServer(config, out_dir, pipeline=Pipeline(config), store=store, token=token, pseudonym_key=key)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        scheme = "wss" if ssl_context else "ws"
+
+        def ready(bound: int) -> None:
+            guard = "token required" if token else "no token"
+            print(
+                f"vpd stream: listening on {scheme}://{host}:{bound} ({guard}); results in {out_dir}/calls/", flush=True
+            )
+
+        await server.run(host, port, stop, ready, ssl=ssl_context)
+
+    try:
+        asyncio.run(main())
+    finally:
+        if store is not None:
+            store.close()
+    return 0

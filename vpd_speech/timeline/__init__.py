@@ -1,0 +1,1 @@
+"""Judgements to a call's escalation timeline, werkinstructie check and meldadvies."""
