@@ -8,7 +8,9 @@ import pytest
 
 from vpd_speech.labels import LEVEL_OF
 from vpd_speech.schema import Classification, Evidence, Timeline, Utterance, Word
-from vpd_speech.timeline.build import PATTERN_NOTE, TimelineOptions, build_timeline, fmt_time
+from vpd_speech.timeline.advice import PATTERN_NOTE
+from vpd_speech.timeline.build import build_timeline
+from vpd_speech.timeline.options import TimelineOptions, fmt_time
 
 # --------------------------------------------------------------------------- script helpers
 

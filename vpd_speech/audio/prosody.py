@@ -228,9 +228,9 @@ def arousal_curve(
     points: Sequence[ArousalPoint], duration_s: float, step: float = 1.0, half_life_s: float = 10.0
 ) -> list[tuple[float, float]]:
     """Arousal over the call: the latest caller utterance's value, decaying towards 0 after it ends."""
-    from vpd_speech.timeline.build import _arousal_curve
+    from vpd_speech.timeline import levels
 
-    return _arousal_curve(list(points), duration_s, step, half_life_s)
+    return levels.arousal_curve(list(points), duration_s, step, half_life_s)
 
 
 def _r(v: float | None) -> float | None:
