@@ -77,3 +77,91 @@ def test_checks():
     assert not elfproef("123456789") and not elfproef("000000000") and not elfproef("12345678")
     assert iban_valid("NL91ABNA0417164300") and iban_valid("DE89 3704 0044 0532 0130 00")
     assert not iban_valid("NL92ABNA0417164300")
+
+
+def _found(text):
+    return [(text[s.start : s.end], s.kind) for s in find_pii(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "06 - 12 34 56 78",  # spaced dash, as Whisper writes a spoken pause
+        "06 -12345678",
+        "06–12345678",  # en dash
+        "06 .12 .34 .56 .78",
+        "0 6 1 2 3 4 5 6 7 8",  # digit by digit
+        "06/12345678",
+        "(06) 12345678",
+        "(010) 123 45 67",
+        "+ 31 6 12345678",
+        "+31 (0) 6 12 34 56 78",
+        "00 31 6 12345678",
+        "0031-6-12345678",
+    ],
+)
+def test_spoken_and_odd_phone_forms(text):
+    assert _found(f"bel {text} graag") == [(text, "telefoon")]
+
+
+def test_phone_next_to_other_digit_groups():
+    assert _found("06 12 34 56 78 06 12 34 56 78") == [("06 12 34 56 78", "telefoon")] * 2
+    assert _found("nummer 1 06 12 34 56 78") == [("06 12 34 56 78", "telefoon")]
+    assert _found("06 12 34 56 78 9 keer") == [("06 12 34 56 78", "telefoon")]
+    assert _found("06 12 34 56 78 en 111 222 333") == [("06 12 34 56 78", "telefoon"), ("111 222 333", "bsn")]
+
+
+@pytest.mark.parametrize(
+    "text", ["+32 470 12 34 56", "0032 470 12 34 56", "+44 20 7946 0958", "0049 30 12345678", "+49 (0)30 1234567"]
+)
+def test_foreign_numbers_with_a_country_code_are_masked(text):
+    assert _found(f"mijn nummer is {text}.") == [(text, "telefoon")]
+
+
+@pytest.mark.parametrize("text", ["0800-1234", "0800 1234567", "0900-1234", "0900 123 45 67", "0906-1234567"])
+def test_service_numbers_of_both_lengths_are_masked_as_phone_numbers(text):
+    assert _found(f"bel {text} voor info") == [(text, "telefoon")]
+
+
+@pytest.mark.parametrize("text", ["06-90000000", "0123456789", "+31 6 90000000"])
+def test_full_length_dutch_numbers_outside_known_ranges_are_masked(text):
+    # Unallocated ranges, or one digit misheard by ASR: still somebody's number.
+    assert _found(text) == [(text, "telefoon")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bel 14 020",  # the municipality's own number
+        "bel 112",
+        "06-1234567 is te kort",
+        "061234567891 is te lang",
+        "code 0612345678abc",
+        "het kost 1.234.567 euro",
+        "op 01-03-2024 om 10.30",
+        "0 0 0 0 0 0 0 0 0 0",  # ASR noise
+    ],
+)
+def test_not_phone_numbers(text):
+    assert find_pii(text) == []
+
+
+@pytest.mark.parametrize("text", ["bsn 123456789", "bsn 123.456.789", "bsn 123 456 788", "bsn 000000000"])
+def test_bsn_failing_the_elfproef_is_not_masked(text):
+    assert find_pii(text) == []
+
+
+def test_elfproef_needs_nine_digits():
+    assert elfproef("012345611") and not elfproef("12345611")  # stdnum alone would pad the 8 digits
+    assert _found("bsn 012345611") == [("012345611", "bsn")]
+
+
+def test_iban_checksums():
+    assert "iban" not in [k for _, k in _found("rekening DE88 3704 0044 0532 0130 00")]  # wrong checksum
+    assert find_pii("GB83 WEST 1234 5698 7654 32") == []
+    assert _found("GB82 WEST 1234 5698 7654 32") == [("GB82 WEST 1234 5698 7654 32", "iban")]
+    assert iban_valid("BE68 5390 0754 7034")  # a real account of a bank stdnum's list does not know
+    assert _found("BE68 5390 0754 7034") == [("BE68 5390 0754 7034", "iban")]
+    # Dutch IBANs are masked on their format alone, a misheard digit included.
+    assert not iban_valid("NL92ABNA0417164300")
+    assert _found("NL92 ABNA 0417 1643 00") == [("NL92 ABNA 0417 1643 00", "iban")]

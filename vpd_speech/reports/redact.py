@@ -3,12 +3,15 @@
 `find_pii(text)` returns the character spans of:
 
 - ``bsn``: a burgerservicenummer, 9 digits (also written 123.456.782 or 123 456 782) that pass the
-  elfproef;
-- ``telefoon``: Dutch phone numbers: 06-12345678, 06 12 34 56 78, 020-1234567, 0111 123456,
-  +31 6 12345678, 0031 (0)20 1234567, 0800/0900 numbers;
+  elfproef (`stdnum.nl.bsn`);
+- ``telefoon``: phone numbers written from a 0, +, 00 or (0: Dutch ones (06-12345678, 06 12 34 56 78,
+  020-1234567, 0111 123456, (010) 123 45 67, +31 6 12345678, 0031 (0)20 1234567, 0800/0900 numbers) and
+  foreign ones with their country code (+32 470 12 34 56, 0049 30 12345678), checked by `phonenumbers`;
+  a full-length Dutch number (0 + 9 digits) counts even where the library does not know the range, since
+  ASR may mishear one digit;
 - ``email``: e-mail addresses, also the spoken form ASR writes ("jan punt jansen apenstaartje gmail punt com");
 - ``iban``: IBAN account numbers (NL: the format alone, since ASR may garble a digit; other countries: the
-  ISO 7064 mod-97 check);
+  `stdnum.iban` check of checksum and country format);
 - ``adres``: a postcode (1234 AB, 1234AB) with the house number that follows, and street + house number
   ("Kerkstraat 12a").
 
@@ -21,6 +24,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+import phonenumbers
+from stdnum import iban as stdnum_iban
+from stdnum.nl import bsn as stdnum_bsn
 
 PLACEHOLDER_NL: dict[str, str] = {
     "bsn": "[BSN]",
@@ -49,27 +56,47 @@ class Span:
 
 
 def elfproef(digits: str) -> bool:
-    """The BSN check: 9*d1 + 8*d2 + ... + 2*d8 - 1*d9 is a multiple of 11 (and not all zeros)."""
-    if len(digits) != 9 or not digits.isdigit() or int(digits) == 0:
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1))) - int(digits[8])
-    return total % 11 == 0
+    """The BSN check (elfproef) on exactly 9 digits; stdnum alone would also accept 8 by padding a zero."""
+    return len(digits) == 9 and digits.isdigit() and stdnum_bsn.is_valid(digits)
 
 
 def iban_valid(iban: str) -> bool:
-    """ISO 13616 / 7064 mod-97 check of an IBAN without spaces."""
-    s = iban.replace(" ", "").upper()
-    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", s):
-        return False
-    rearranged = s[4:] + s[:4]
-    return int("".join(str(int(ch, 36)) for ch in rearranged)) % 97 == 1
+    """An IBAN (spaces allowed) with a correct mod-97 checksum and the length and format of its country.
+
+    Without stdnum's per-country checks: some look banks up in a list and would reject real accounts
+    (BE68 5390 0754 7034)."""
+    return stdnum_iban.is_valid(iban, check_country=False)
+
+
+PHONE_REGION = "NL"  # numbers written without a country code are Dutch
+
+
+def parse_phone(number: str) -> phonenumbers.PhoneNumber | None:
+    """`number` as a phone number, Dutch unless it carries a country code; None where it cannot be one."""
+    try:
+        parsed = phonenumbers.parse(number, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return None
+    return parsed if phonenumbers.is_possible_number(parsed) else None
+
+
+def _is_phone(number: phonenumbers.PhoneNumber) -> bool:
+    """A valid number (Dutch, service or foreign), or a full-length Dutch one (0 and 9 digits, not 00) whose
+    range the library does not know: unallocated, or one digit misheard by ASR."""
+    if phonenumbers.is_valid_number(number):
+        return True
+    national = phonenumbers.national_significant_number(number)
+    return number.country_code == 31 and len(national) == 9 and not national.startswith("0")
 
 
 # ----------------------------------------------------------------------------------------- patterns
 
 _BSN_RE = re.compile(r"(?<![\w+])\d(?:[ .\-]?\d){8}(?![\w])")
-_PHONE_START_RE = re.compile(r"(?<![\w+])(?:\+\s?31|0031|\(0\d{1,3}\)|0)")
-_SERVICE_PREFIXES = ("0800", "0900", "0906", "0909")
+# A written phone number starts with +, 0 (also 00) or (0, not inside a word or a longer digit group; its digits
+# may be split by up to three separators, as ASR writes them ("06 -12 34", "0 6 .1 2").
+_PHONE_START_RE = re.compile(r"(?<![\w+])(?:\+|\(?0)")
+# At most 17 digits: "00" and the 15 that E.164 allows.
+_PHONE_RUN_RE = re.compile(r"(?:\+\s?)?\(?\d(?:[\s.\-\u2013/()]{0,3}\d){0,16}")
 _EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _SPOKEN_EMAIL_RE = re.compile(
     r"\b[\w-]+(?:\s+(?:punt|streepje|liggend streepje)\s+[\w-]+)*\s+apenstaartje\s+[\w-]+(?:\s+punt\s+[\w-]+)+\b",
@@ -87,33 +114,33 @@ _STREET_RE = re.compile(
 )
 
 
+def _phone_end(text: str, start: int) -> int | None:
+    """End of the longest phone number written from `start`, or None.
+
+    The library finds no number in a run of digit groups that holds more than one ("06 12 34 56 78 111 222 333"),
+    so each digit of the run is tried as the last one, longest first; a number may not run into a letter or digit.
+    """
+    run = _PHONE_RUN_RE.match(text, start)
+    if run is None:
+        return None
+    ends = [start + d.end() for d in re.finditer(r"\d", run.group(0))]
+    for end in reversed(ends):
+        if end < len(text) and text[end].isalnum():
+            continue
+        number = parse_phone(text[start:end])
+        if number is not None and _is_phone(number):
+            return end
+    return None
+
+
 def _phones(text: str) -> list[Span]:
-    """Scan from each possible start, collecting digits with at most two separators between them."""
-    spans = []
+    """Phone numbers from each place one can start, continuing after the end of the last one found."""
+    spans: list[Span] = []
     for m in _PHONE_START_RE.finditer(text):
-        prefix = m.group(0)
-        international = prefix.startswith(("+", "0031"))
-        digits = "0" if international else re.sub(r"\D", "", prefix)
-        i = m.end()
-        if international:
-            opt = re.match(r"[ .\-]?\(0\)", text[i:])
-            if opt:
-                i += opt.end()
-        end = i
-        while len(digits) < 10:
-            step = re.match(r"[ .\-/()]{0,2}(\d)", text[i:])
-            if step is None:
-                break
-            digits += step.group(1)
-            i += step.end()
-            end = i
-            service = digits[:4] in _SERVICE_PREFIXES
-            if service and len(digits) in (8, 11) and not re.match(r"[ .\-/]?\d", text[i:]):
-                break
-        service = digits[:4] in _SERVICE_PREFIXES
-        ok = len(digits) == 10 or (service and len(digits) == 8)
-        ok = ok and digits.startswith("0") and not digits.startswith("00")
-        if ok and (end >= len(text) or not text[end].isalnum()):
+        if spans and m.start() < spans[-1].end:
+            continue
+        end = _phone_end(text, m.start())
+        if end is not None:
             spans.append(Span(m.start(), end, "telefoon"))
     return spans
 

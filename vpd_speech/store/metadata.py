@@ -10,7 +10,8 @@ own row. A bare file name ('call.wav') is still accepted where exactly one file 
 (older sidecars, flat folders); where several have it, scoring stops with an error that asks for the path.
 
 Extra columns are kept as call metadata. The caller's number never leaves this module: it is normalised
-(+31 / 0031 / 06..., spaces, dashes) and replaced by an HMAC-SHA256 pseudonym under a secret key that is
+to E.164 with `phonenumbers` (+31 / 0031 / 06..., spaces, dashes, "(0)"; Dutch unless it has a country
+code) and replaced by an HMAC-SHA256 pseudonym under a secret key that is
 kept outside the store (env `VPD_PSEUDONYM_KEY`, or a file given with `--key-file`). Without a key there
 is no pseudonym and reading the sidecar stops with a clear error: there is no silent default key.
 """
@@ -27,6 +28,9 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
+import phonenumbers
+
+from vpd_speech.reports.redact import parse_phone
 from vpd_speech.run.sources import Source
 
 KEY_ENV = "VPD_PSEUDONYM_KEY"
@@ -69,23 +73,16 @@ def load_key(key_file: Path | str | None = None, env: dict[str, str] | None = No
 
 
 def normalise_number(number: str) -> str:
-    """A Dutch phone number in one form (E.164 digits without '+'): '06-12 34 56 78', '+31 6 12345678',
-    '0031612345678' -> '31612345678'. Foreign numbers keep their country code; anything without digits
-    gives ''."""
-    s = (number or "").strip()
-    plus = s.startswith("+")
-    digits = re.sub(r"\D", "", s)
-    if not digits:
-        return ""
-    if plus:
-        return digits
-    if digits.startswith("00"):
-        return digits[2:]
-    if digits.startswith("0"):
-        return "31" + digits[1:]
-    if digits.startswith("31") and len(digits) == 11:
-        return digits
-    return digits  # short numbers, extensions: kept as they are
+    """A phone number in one form, E.164 digits without '+': '06-12 34 56 78', '+31 6 12345678',
+    '0031 (0)6 12345678', '31612345678' -> '31612345678'; '+32 470 12 34 56' -> '32470123456'.
+
+    Numbers without a country code are Dutch (`redact.parse_phone`). What the library cannot take as a
+    phone number (short numbers, too many digits) keeps its digits as written, so the same notation still
+    gives the same pseudonym; anything without digits gives ''."""
+    parsed = parse_phone(number or "")
+    if parsed is None:
+        return re.sub(r"\D", "", number or "")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164).lstrip("+")
 
 
 def pseudonymise(number: str, key: bytes) -> str | None:
