@@ -1,0 +1,125 @@
+"""End to end on six calls that no model choice was tuned on: highest level, meldadvies and events.
+
+The scripts `eval/scripts/unseen_*.toml` were written after the classifier, the listening windows and the
+timeline rules were chosen, with municipal situations and Dutch phrasing that appear in none of the corpus,
+author sets or other scenario scripts. Their audio is not committed (`bundle = false`): it is synthesised
+here into the session's tmp folder (stereo, the agent on the left channel, as the bundled example calls)
+and scored with the shared pipeline, like tests/test_scenarios.py scores the bundled calls.
+
+The expectations are the scripts' own truth (their turn labels and the meldadvies rules of the README), not
+what the pipeline happens to output. A case the pipeline gets wrong today is a strict xfail with what was
+measured, so it flips to a failure (and the mark must go) when the model improves.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+# script id -> (highest level, advice, [(event kind, scripted label whose first turn it must match)])
+UNSEEN = {
+    "unseen_woz": (0, "niet_melden", []),  # WOZ-waarde, taxatieverslag and bezwaartermijn: calm
+    "unseen_grafrechten": (1, "niet_melden", [("first_emotion", "emotie_ik")]),  # grave rights expired
+    "unseen_geluidsoverlast": (2, "niet_melden", [("first_criticism", "kritiek_jullie")]),  # noise, ombudsman
+    "unseen_dakkapel": (  # building permit delayed: insult, behaviour named, boundary, apology
+        3, "niet_melden", [("norm_crossed", "agressie_jij"), ("caller_corrected", "emotie_ik")]),
+    "unseen_jeugdhulp": (  # youth-care waiting list: insults go on after the boundary, agent ends the call
+        3, "melden", [("norm_crossed", "agressie_jij"), ("ended_by_agent", "gesprek_beeindigen")]),
+    "unseen_urgentie": (  # housing urgency refused: threat of violence, agent ends the call
+        4, "melden", [("threat", "dreiging"), ("ended_by_agent", "gesprek_beeindigen")]),
+}
+
+# Events that claim a norm crossing or an agent's boundary step, and the scripted turn labels that justify
+# each: such an event must fall within 2 s of a turn with one of these labels (a false alarm otherwise).
+ADDRESS = {"gedrag_benoemen", "grens_stellen", "gesprek_beeindigen"}
+JUSTIFIED_BY = {
+    "threat": {"dreiging"},
+    "possible_threat": {"dreiging"},
+    "norm_crossed": {"agressie_jij", "dreiging"},
+    "possible_norm_crossed": {"agressie_jij", "dreiging"},
+    "behaviour_named": ADDRESS,
+    "boundary_set": ADDRESS,
+    "ended_by_agent": {"gesprek_beeindigen"},
+    "caller_corrected": {"neutraal", "emotie_ik", "kritiek_jullie"},
+}
+
+# Measured on 2026-12-02 (whisper base int8, norm_matrix classifier, stereo, 2 cores): every level, advice
+# and key event above came out right; these calls carry event false alarms.
+FALSE_ALARMS_TODAY = {
+    "unseen_woz": "the agent's closing 'Insgelijks, tot ziens.' is heard as 'In schillet.' and read "
+    "gedrag_benoemen (p 0.30): behaviour_named at 60.7 s in a calm call",
+    "unseen_grafrechten": "the agent's greeting is heard as 'Toen die dag gemengde de didenten, huuspreekt met "
+    "Mark.' and read gesprek_beeindigen (p 0.48): ended_by_agent at 0.1 s",
+    "unseen_dakkapel": "the caller's neutral opening (a permit asked for in januari) is heard as 'ik heb in Jan "
+    "Larynsers een in Angemering voor een dakabel' and read dreiging (p 0.55): possible_threat at 3.7 s, "
+    "named in the advice reasons",
+    "unseen_jeugdhulp": "the caller's last insult 'Stop dan maar, sufferd. Jij bent te dom ...' is heard as 'op "
+    "dan Mark Zufford. Je hebt het de onbokt Mark iets regelen.' and read kritiek_jullie (p 0.51): "
+    "caller_corrected at 50.1 s on a scripted agressie_jij turn (advice still melden: the insult before it "
+    "was repeated_after_correction)",
+    "unseen_urgentie": "the agent's boundary 'wat u nu zegt is een bedreiging ... dat accepteer ik niet' is "
+    "read gesprek_beeindigen (p 0.41): ended_by_agent at 41.3 s, 8 s before the scripted ending",
+}
+
+
+_RESULTS: dict = {}  # each call is synthesised and scored once for all its tests
+
+
+def _score(pipeline, synth_call, name):
+    if name not in _RESULTS:
+        truth = synth_call(name)
+        _RESULTS[name] = (truth, pipeline.score(truth["paths"]["stereo"]))
+    return _RESULTS[name]
+
+
+def _transcript(result):
+    return [(round(u.start, 1), u.role, u.text, u.classification.label) for u in result.utterances]
+
+
+def _cases(known_wrong: dict[str, str]):
+    return [
+        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=known_wrong[name]))
+        if name in known_wrong else name
+        for name in UNSEEN
+    ]
+
+
+@pytest.mark.parametrize("name", list(UNSEEN))
+def test_unseen_highest_level(pipeline, synth_call, name):
+    level, _, _ = UNSEEN[name]
+    truth, result = _score(pipeline, synth_call, name)
+    assert truth["max_level"] == level  # the table says what the script's labels say
+    assert result.timeline.max_level == level, _transcript(result)
+
+
+@pytest.mark.parametrize("name", list(UNSEEN))
+def test_unseen_meldadvies(pipeline, synth_call, name):
+    _, advice, _ = UNSEEN[name]
+    _, result = _score(pipeline, synth_call, name)
+    assert result.timeline.advice.advice == advice, (result.timeline.advice.reasons, _transcript(result))
+
+
+KEY_EVENTS = [(name, kind, label) for name, (_, _, events) in UNSEEN.items() for kind, label in events]
+
+
+@pytest.mark.parametrize("name,kind,label", KEY_EVENTS)
+def test_unseen_key_event_within_2s(pipeline, synth_call, name, kind, label):
+    truth, result = _score(pipeline, synth_call, name)
+    expected = next(t["start"] for t in truth["turns"] if t["label"] == label)
+    times = [e.time for e in result.timeline.events if e.kind == kind]
+    assert any(abs(t - expected) <= 2.0 for t in times), (kind, expected, times, _transcript(result))
+
+
+@pytest.mark.parametrize("name", _cases(FALSE_ALARMS_TODAY))
+def test_unseen_no_false_alarm_events(pipeline, synth_call, name):
+    """Every norm-crossing, threat or boundary event points at a scripted turn that is one."""
+    truth, result = _score(pipeline, synth_call, name)
+    unjustified = [
+        (e.kind, round(e.time, 1), e.quote)
+        for e in result.timeline.events
+        if e.kind in JUSTIFIED_BY
+        and not any(t["label"] in JUSTIFIED_BY[e.kind] and t["start"] - 2.0 <= e.time <= t["end"] + 2.0
+                    for t in truth["turns"])
+    ]
+    assert not unjustified, (unjustified, _transcript(result))
