@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from vpd_speech.run.batch import BatchSummary, score_batch
 from vpd_speech.config import load_config
 from vpd_speech.reports.outputs import read_calls
+from vpd_speech.run.batch import BatchSummary, score_batch
 
 
 def render_calls(n: int, folder: Path) -> list[Path]:

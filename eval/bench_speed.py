@@ -80,9 +80,9 @@ def main() -> None:
 def compare_arrangements(call: Path, config_path: Path | None, arrangements: list[str], runs: int) -> None:
     """Transcription time of one stereo call per `asr.stereo` arrangement: the same model, runs alternating,
     so the host's drift hits all alike; the ratio is to the first arrangement."""
-    from vpd_speech.audio.decode import decode
     from vpd_speech.asr.listen import transcribe_call
     from vpd_speech.asr.transcribe import Transcriber
+    from vpd_speech.audio.decode import decode
 
     base = load_config(config_path)
     transcriber = Transcriber(base.asr, base.vad)

@@ -307,9 +307,9 @@ def _best(fn, repeat: int = 3) -> tuple[float, object]:
 
 def bench(target: str, n: int, reset: bool = False) -> dict:
     from vpd_speech.store import database as st
+    from vpd_speech.store.database import Store
     from vpd_speech.store.patterns import find_pattern_callers
     from vpd_speech.store.review import quarterly_review
-    from vpd_speech.store.database import Store
 
     store = Store.open(target)
     if store.count() not in (0, n) or (reset and store.count()):

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
-from vpd_speech.training.synth import synthesize
 from vpd_speech.config import load_config
 from vpd_speech.pipeline import Pipeline
 from vpd_speech.run.stream.client import StreamRun, stream_file
 from vpd_speech.run.stream.server import OMP_WAIT_POLICY, BackgroundServer, StreamServer
+from vpd_speech.training.synth import synthesize
 
 SCRIPTS = Path(__file__).resolve().parent / "scripts"
 DEFAULT_SCRIPTS = ["dreiging", "agressie_beeindigd", "kritiek", "emotie", "agressie_gecorrigeerd", "neutraal"]

@@ -26,14 +26,14 @@ from sklearn.metrics import f1_score
 
 from eval.real_calls import call_scripts
 from eval.synth import SCRIPTS_DIR
-from vpd_speech.training.synth import synthesize
+from vpd_speech.asr.transcribe import Transcriber
 from vpd_speech.audio.decode import SAMPLE_RATE, Audio, decode
-from vpd_speech.nlp.classify import load_classifier
 from vpd_speech.config import load_config
+from vpd_speech.nlp.classify import load_classifier
 from vpd_speech.pipeline import Pipeline
 from vpd_speech.run.stream.live import LiveCall
 from vpd_speech.run.stream.protocol import Start
-from vpd_speech.asr.transcribe import Transcriber
+from vpd_speech.training.synth import synthesize
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SLACK_S = 0.4  # a word counts for a turn when its middle lies within the turn's time widened by this

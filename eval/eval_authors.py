@@ -17,8 +17,8 @@ from pathlib import Path
 
 from sklearn.metrics import f1_score, recall_score
 
-from vpd_speech.nlp.classify import load_classifier
 from vpd_speech.labels import AGENT_ACTS, CALLER_LABELS, LEVEL_OF
+from vpd_speech.nlp.classify import load_classifier
 
 AUTHORS = Path(__file__).resolve().parent / "data" / "authors"
 IDENTITY = ("identity_neutral", "identity_positive", "identity_complaint")

@@ -6,8 +6,8 @@ Systems:
     frozen    frozen multilingual-e5-small embeddings (mean-pooled, L2-normalised) + logistic regression
     frozen+markers  the same plus the marker features the fine-tuned heads get (optional, an ablation)
     lora      e5 fine-tuned with a LoRA adapter on its top 4 layers + linear heads over [embedding, marker
-              features] (`python -m vpd_speech.training.train train --method lora`), calibrated
-    norm_matrix the shipped default (vpd_speech/nlp/norm_matrix, `vpd train`): frozen e5 + marker features +
+              features] (`vpd train fit --method lora`), calibrated
+    norm_matrix the shipped default (vpd_speech/nlp/norm_matrix, `vpd train fit`): frozen e5 + marker features +
               logistic regression, calibrated
 
 The two trained baselines see the same training texts as the fine-tuned model: the train split's clean
@@ -28,16 +28,9 @@ from pathlib import Path
 import numpy as np
 
 from vpd_speech.labels import AGENT_ACTS, CALLER_LABELS
-from vpd_speech.training.train import (
-    DEFAULT_ASR,
-    DEFAULT_CORPUS,
-    build_examples,
-    hard_negative,
-    read_asr,
-    read_extra,
-    read_tsv,
-    scores,
-)
+from vpd_speech.training import DEFAULT_ASR, DEFAULT_CORPUS
+from vpd_speech.training.calibrate import scores
+from vpd_speech.training.examples import build_examples, hard_negative, read_asr, read_extra, read_tsv
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "eval" / "results" / "classifier.md"
@@ -215,7 +208,7 @@ def main(argv=None) -> int:
     ap.add_argument("--asr", default=str(DEFAULT_ASR))
     ap.add_argument("--model-dir", default=None, help="trained norm-matrix parts (default vpd_speech/nlp/norm_matrix)")
     ap.add_argument("--lora-dir", default=str(ROOT / "models" / "norm_matrix" / "lora"),
-                    help="LoRA fine-tuned parts (`python -m vpd_speech.training.train train --method lora --out DIR`)")
+                    help="LoRA fine-tuned parts (`vpd train fit --method lora --out DIR`)")
     ap.add_argument("--systems", default="markers,tfidf,frozen,lora,norm_matrix")
     ap.add_argument("--split", default="test")
     ap.add_argument("--seed", type=int, default=13)

@@ -11,10 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from vpd_speech.run.batch import score_batch
 from vpd_speech.config import load_config
 from vpd_speech.models import WHISPER_BASE_SHA256, setup_whisper_base
 from vpd_speech.reports.outputs import CALL_COLUMNS, write_atomic
+from vpd_speech.run.batch import score_batch
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "calls"

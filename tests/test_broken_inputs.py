@@ -21,14 +21,14 @@ import soundfile as sf
 
 from eval.bench_store import synthetic_result
 from vpd_speech import cli
-from vpd_speech.run import batch
 from vpd_speech.audio.decode import file_sha256
 from vpd_speech.config import load_config
-from vpd_speech.store.metadata import MetadataError, match_files, pseudonymise, read_sidecar
-from vpd_speech.reports.outputs import CALL_COLUMNS, read_call, read_calls, readable_result, utterance_rows, write_call
 from vpd_speech.pipeline import Pipeline, call_id_for
+from vpd_speech.reports.outputs import CALL_COLUMNS, read_call, read_calls, readable_result, utterance_rows, write_call
 from vpd_speech.reports.pages import encode_audio
+from vpd_speech.run import batch
 from vpd_speech.run.sources import list_audio, relative_name
+from vpd_speech.store.metadata import MetadataError, match_files, pseudonymise, read_sidecar
 
 KEY = b"test-key-not-secret"
 

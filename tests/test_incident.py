@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 from test_report import _cls, make_call
 
-from vpd_speech.reports.incident import CSV_COLUMNS, build_incident, categories, load_call, write_incident, write_incidents
+from vpd_speech.reports.incident import (
+    CSV_COLUMNS,
+    build_incident,
+    categories,
+    load_call,
+    write_incident,
+    write_incidents,
+)
 from vpd_speech.reports.outputs import read_call
 from vpd_speech.schema import CallResult, Evidence, Utterance
 

@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 
 from eval.eval_asr import score_turns, summarise
-from vpd_speech.audio.decode import SAMPLE_RATE, decode
 from vpd_speech.asr.listen import loudest, matched_mix, overlaps, split_by_channel, transcribe_call
-from vpd_speech.schema import Word
 from vpd_speech.asr.transcribe import Segment
 from vpd_speech.asr.windows import WINDOW_S, Window, merge, plan_windows
+from vpd_speech.audio.decode import SAMPLE_RATE, decode
+from vpd_speech.schema import Word
 
 
 def test_short_pauses_are_kept_whole_and_long_ones_shortened():

@@ -129,7 +129,7 @@ def test_read_texts_lines_csv_tsv():
 
 
 def test_augment_is_seeded_and_changes_text():
-    from vpd_speech.training.train import augment
+    from vpd_speech.training.examples import augment
 
     text = "Jullie hebben mijn afvalpas al twee weken niet verstuurd, dit is een schande!"
     a = [augment(text, random.Random(3)) for _ in range(2)]
@@ -139,7 +139,7 @@ def test_augment_is_seeded_and_changes_text():
 
 
 def test_temperature_fit_recovers_scale():
-    from vpd_speech.training.train import fit_temperature
+    from vpd_speech.training.calibrate import fit_temperature
 
     rng = np.random.default_rng(0)
     true = rng.normal(size=(4000, 5)) * 2.0
@@ -151,12 +151,12 @@ def test_temperature_fit_recovers_scale():
 def test_assign_words_by_midpoint():
     from types import SimpleNamespace as NS
 
-    from vpd_speech.training.train import _assign_words
+    from vpd_speech.training.transcripts import assign_words
 
     words = [NS(start=0.1, end=0.3, text="ik"), NS(start=0.35, end=0.6, text="bel"), NS(start=2.1, end=2.4, text="jij"),
              NS(start=1.1, end=1.3, text="eh")]
     seg = NS(start=0.0, end=3.0, text="", words=words)
-    assert _assign_words([seg], [(0.0, 1.0), (2.0, 3.0)]) == [["ik", "bel", "eh"], ["jij"]]
+    assert assign_words([seg], [(0.0, 1.0), (2.0, 3.0)]) == [["ik", "bel", "eh"], ["jij"]]
 
 
 # ----------------------------------------------------------------------------- the trained model
@@ -223,7 +223,8 @@ def test_batch_tokenizer_keeps_the_ids_of_latin_script_text():
 
     from vpd_speech.nlp.e5 import default_model_dir
     from vpd_speech.nlp.model_classifier import PREFIX, BatchTokenizer
-    from vpd_speech.training.train import DEFAULT_ASR, DEFAULT_CORPUS, read_asr, read_tsv
+    from vpd_speech.training import DEFAULT_ASR, DEFAULT_CORPUS
+    from vpd_speech.training.examples import read_asr, read_tsv
 
     folder = Path(default_model_dir())
     full, pruned = Tokenizer.from_file(str(folder / "tokenizer.json")), BatchTokenizer(folder / "tokenizer.json")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from eval.bench_store import seed_history
-from vpd_speech.store.review import quarterly_review
 from vpd_speech.store.database import Store
+from vpd_speech.store.review import quarterly_review
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "quarterly_review.ipynb"
 

@@ -12,9 +12,10 @@ import sqlalchemy as sa
 from test_store import KEY, history, store  # noqa: F401 - fixtures shared with the store tests
 
 from eval.bench_store import synthetic_result
+from vpd_speech import cli
+from vpd_speech.store import database as vstore
 from vpd_speech.store import patterns as pt
 from vpd_speech.store import review as rv
-from vpd_speech.store import database as vstore
 from vpd_speech.store.metadata import pseudonymise
 
 
@@ -196,31 +197,47 @@ def test_review_of_an_empty_quarter(store):  # noqa: F811
     assert empty.figures()["n_calls"] == 0 and "Geen" not in rv.render_csv(empty)
 
 
-# --------------------------------------------------------------------------- command entry points (what cli.py calls)
+# --------------------------------------------------------------------------- the commands (cli.py)
 
 
 def test_commands(tmp_path, capsys):
     db = tmp_path / "out" / "vpd.sqlite"
+    out_dir = str(tmp_path / "out")
     ref = pseudonymise("0612340001", KEY)
     with vstore.Store.open(db) as s:
         s.write_calls([(synthetic_result(f"k{d}", "dreiging"),
                         {"caller_ref": ref, "started_at": (datetime(2026, 7, 1) + timedelta(days=d)).isoformat()})
                        for d in (0, 10, 20)])  # fmt: skip
-    assert pt.patterns_command(str(db), since="2026-01-01", out_dir=tmp_path / "out") == 0
+    at = ["--store", str(db)]
+    assert cli.main(["patterns", "--since", "2026-01-01", "--out", out_dir, *at]) == 0
     out = capsys.readouterr().out
     assert ref in out and "report/k0.html" in out
     assert (tmp_path / "out" / "patterns.html").exists() and (tmp_path / "out" / "patterns.csv").exists()
-    assert pt.patterns_command(str(db), since="2026-01-01", fmt="csv") == 0
+    assert cli.main(["patterns", "--since", "2026-01-01", "--format", "csv", "--out", out_dir, *at]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert rows[0]["caller_ref"] == ref and rows[0]["n_level4"] == "3"
-    assert pt.patterns_command(str(db), since="2026-01-01", min_level=2) == 2
+    assert cli.main(["patterns", "--since", "2026-01-01", "--min-level", "2", *at]) == 2
     assert "team-norm" in capsys.readouterr().err
-    assert pt.patterns_command(str(db), since="2026-01-01", min_level=2, team_norm=True) == 0
+    assert cli.main(["patterns", "--since", "2026-01-01", "--min-level", "2", "--team-norm", "--out", out_dir, *at]) == 0
     assert "toegestaan gedrag" in capsys.readouterr().err
-    assert rv.review_command(str(db), "2026Q3", tmp_path / "out") == 0
+    assert cli.main(["review", "--quarter", "2026Q3", "--out", out_dir, *at]) == 0
     assert "Kwartaal 2026Q3" in capsys.readouterr().out
     assert (tmp_path / "out" / "review_2026Q3.html").exists() and (tmp_path / "out" / "review_2026Q3.csv").exists()
-    assert rv.review_command(str(db), "3e kwartaal", tmp_path / "out") == 2
-    assert vstore.purge_command(str(db), "12m", now=datetime(2028, 1, 1)) == 0
+    assert cli.main(["review", "--quarter", "3e kwartaal", "--out", out_dir, *at]) == 2
+    assert cli.main(["purge", "--older-than", "1d", *at]) == 0
     assert "3 calls" in capsys.readouterr().out
-    assert vstore.purge_command(str(db), "lang geleden") == 2
+    assert cli.main(["purge", "--older-than", "lang geleden", *at]) == 2
+    assert "lang geleden" in capsys.readouterr().err
+
+
+def test_reading_commands_refuse_a_missing_store(tmp_path, capsys):
+    """patterns, review and purge on a store that does not exist: exit 2 with a clear message, nothing created."""
+    missing = tmp_path / "nergens" / "vpd.sqlite"
+    for argv in (["patterns", "--since", "2026-01-01"], ["review", "--quarter", "2026Q3"], ["purge", "--older-than", "1y"]):
+        assert cli.main([*argv, "--store", str(missing), "--out", str(tmp_path / "out")]) == 2
+        assert "no call store" in capsys.readouterr().err
+    assert not missing.parent.exists()
+    empty = tmp_path / "empty.sqlite"
+    empty.write_bytes(b"")  # an SQLite file without the call tables
+    assert cli.main(["patterns", "--since", "2026-01-01", "--store", str(empty)]) == 2
+    assert "no calls table" in capsys.readouterr().err

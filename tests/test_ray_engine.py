@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from vpd_speech.run.batch import score_batch
 from vpd_speech.cli import main
 from vpd_speech.config import ConfigError, load_config
 from vpd_speech.reports.outputs import read_calls
+from vpd_speech.run.batch import score_batch
 from vpd_speech.run.ray_engine import ActorShape, RayEngineError, check_devices, score_batch_ray
 from vpd_speech.store.database import Store
 

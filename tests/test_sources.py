@@ -5,9 +5,9 @@ from pathlib import Path
 import fsspec
 import pytest
 
-from vpd_speech.run.batch import score_batch
 from vpd_speech.config import load_config
 from vpd_speech.reports.outputs import read_calls
+from vpd_speech.run.batch import score_batch
 from vpd_speech.run.sources import as_source, list_audio, local_copy, source_name, source_sha256
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -2,11 +2,11 @@
 
 import pytest
 
+from vpd_speech.asr.speakers import SpeakerTurnText, guess_agent
+from vpd_speech.asr.utterances import SpokenWord, build_utterances
 from vpd_speech.config import ConfigError, load_config
 from vpd_speech.models import ModelError, resolve_whisper
 from vpd_speech.schema import Word
-from vpd_speech.asr.speakers import SpeakerTurnText, guess_agent
-from vpd_speech.asr.utterances import SpokenWord, build_utterances
 
 
 def test_default_pipeline_is_valid():

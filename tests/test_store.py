@@ -16,8 +16,9 @@ import pytest
 import sqlalchemy as sa
 
 from eval.bench_store import seed_history, synthetic_result
-from vpd_speech.store import metadata as vmeta
+from vpd_speech import cli
 from vpd_speech.store import database as vstore
+from vpd_speech.store import metadata as vmeta
 from vpd_speech.store.database import Store
 
 PG_URL = os.environ.get("VPD_TEST_POSTGRES_URL", "")
@@ -175,8 +176,8 @@ def test_sidecar_to_store_keeps_no_number(store, tmp_path):
 
 def test_purge_deletes_old_transcripts_and_logs_counts(store, caplog):
     now = datetime(2027, 6, 1, 12, 0)
-    old = {"started_at": "2026-03-01T10:00:00", "caller_ref": "B-aaaa"}
-    new = {"started_at": "2027-05-01T10:00:00", "caller_ref": "B-aaaa"}
+    old = {"started_at": "2025-03-01T10:00:00", "caller_ref": "B-aaaa"}  # the command purges relative to today
+    new = {"started_at": datetime.now().isoformat(timespec="seconds"), "caller_ref": "B-aaaa"}
     store.write_calls([(synthetic_result("old1", "dreiging"), old), (synthetic_result("old2", "emotie"), old),
                        (synthetic_result("new1", "dreiging"), new)])  # fmt: skip
     n_old_utts = store.count("utterances") - len(synthetic_result("new1", "dreiging").utterances)
@@ -208,8 +209,8 @@ def test_purge_command_clears_the_out_folder(tmp_path):
     from vpd_speech.reports.outputs import write_call, write_tables
 
     out = tmp_path / "out"
-    old = {"started_at": "2026-03-01T10:00:00", "caller_ref": "B-aaaa"}
-    new = {"started_at": "2027-05-01T10:00:00", "caller_ref": "B-aaaa"}
+    old = {"started_at": "2025-03-01T10:00:00", "caller_ref": "B-aaaa"}  # the command purges relative to today
+    new = {"started_at": datetime.now().isoformat(timespec="seconds"), "caller_ref": "B-aaaa"}
     results = [(synthetic_result("old1", "dreiging"), old), (synthetic_result("new1", "emotie"), new)]
     for r, _ in results:
         write_call(r, out)
@@ -218,7 +219,7 @@ def test_purge_command_clears_the_out_folder(tmp_path):
     write_tables(out, parquet=False)
     with Store.open(tmp_path / "vpd.sqlite") as db:
         db.write_calls(results)
-    assert vstore.purge_command(tmp_path / "vpd.sqlite", "12m", now=datetime(2027, 6, 1), out_dir=out) == 0
+    assert cli.main(["purge", "--older-than", "6m", "--store", str(tmp_path / "vpd.sqlite"), "--out", str(out)]) == 0
     assert sorted(p.name for p in (out / "calls").iterdir()) == ["new1.json"]
     assert sorted(p.name for p in (out / "report").iterdir()) == ["new1.html"]
     assert "old1" not in (out / "calls.csv").read_text() and "new1" in (out / "calls.csv").read_text()

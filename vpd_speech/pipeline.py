@@ -13,17 +13,18 @@ from pathlib import Path
 import numpy as np
 
 from vpd_speech import __version__
-from vpd_speech.audio.decode import Audio, AudioError, decode, file_sha256
-from vpd_speech.nlp.classify import Classifier, load_classifier
-from vpd_speech.config import PipelineConfig
-from vpd_speech.labels import Role
 from vpd_speech.asr.listen import transcribe_call
-from vpd_speech.audio.prosody import caller_arousal
-from vpd_speech.schema import CallResult, Classification, SpeakerInfo, Utterance
 from vpd_speech.asr.speakers import CHANNEL_NAMES, Diarizer, SpeakerTurnText, guess_agent, opening_text
-from vpd_speech.timeline.build import TimelineOptions, build_timeline
 from vpd_speech.asr.transcribe import Segment, Transcriber
 from vpd_speech.asr.utterances import SpokenWord, build_utterances
+from vpd_speech.audio.decode import Audio, AudioError, decode, file_sha256
+from vpd_speech.audio.prosody import caller_arousal
+from vpd_speech.config import PipelineConfig
+from vpd_speech.labels import Role
+from vpd_speech.nlp.classify import Classifier, load_classifier
+from vpd_speech.schema import CallResult, Classification, SpeakerInfo, Utterance
+from vpd_speech.timeline.build import build_timeline
+from vpd_speech.timeline.options import TimelineOptions
 
 
 def call_id_for(path: Path, sha256: str) -> str:

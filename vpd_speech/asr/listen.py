@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from vpd_speech.asr.transcribe import Segment, Transcriber
+from vpd_speech.asr.windows import Window, plan_windows
 from vpd_speech.audio.decode import SAMPLE_RATE
+from vpd_speech.audio.vad import speech_regions
 from vpd_speech.config import AsrConfig, VadConfig
 from vpd_speech.schema import Word
-from vpd_speech.asr.transcribe import Segment, Transcriber
-from vpd_speech.audio.vad import speech_regions
-from vpd_speech.asr.windows import Window, plan_windows
 
 ATTRIBUTION_PAD_S = 0.05  # energy is measured over the word's span widened by this on both sides
 

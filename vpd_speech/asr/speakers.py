@@ -14,10 +14,10 @@ from functools import cached_property
 
 import numpy as np
 
-from vpd_speech.audio.decode import SAMPLE_RATE
-from vpd_speech.config import SpeakersConfig, VadConfig
 from vpd_speech.asr.transcribe import Segment
+from vpd_speech.audio.decode import SAMPLE_RATE
 from vpd_speech.audio.vad import speech_regions
+from vpd_speech.config import SpeakersConfig, VadConfig
 
 CHANNEL_NAMES = ("left", "right")
 

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from vpd_speech.asr.windows import Window, window_of
 from vpd_speech.audio.decode import SAMPLE_RATE
+from vpd_speech.audio.vad import vad_options
 from vpd_speech.config import AsrConfig, VadConfig
 from vpd_speech.models import ModelError, resolve_whisper
 from vpd_speech.schema import Word
-from vpd_speech.audio.vad import vad_options
-from vpd_speech.asr.windows import Window, window_of
 
 
 @dataclass

@@ -6,6 +6,7 @@ Caller texts get a norm-matrix level, agent texts a werkinstructie act. Any impl
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -21,14 +22,29 @@ class Classifier(Protocol):
         ...
 
 
-def load_classifier(kind: str, **options) -> Classifier:
-    """Build the configured classifier: "markers" (rules with evidence) or "norm_matrix" (fine-tuned e5)."""
+def classifier_class(kind: str) -> type:
+    """The class of a configured classifier kind: "markers" (rules with evidence) or "norm_matrix" (trained e5 heads)."""
     if kind == "markers":
         from vpd_speech.nlp.markers import MarkerClassifier
 
-        return MarkerClassifier(**options)
+        return MarkerClassifier
     if kind == "norm_matrix":
         from vpd_speech.nlp.model_classifier import NormMatrixClassifier
 
-        return NormMatrixClassifier(**options)
+        return NormMatrixClassifier
     raise ValueError(f"unknown classifier {kind!r}: choose 'markers' or 'norm_matrix'")
+
+
+def classifier_options(kind: str) -> list[str]:
+    """The `[classifier] options` a kind accepts: its constructor's keyword arguments."""
+    params = inspect.signature(classifier_class(kind).__init__).parameters
+    return [name for name in params if name != "self"]
+
+
+def load_classifier(kind: str, **options) -> Classifier:
+    """Build the configured classifier; an option the kind does not take is an error, not ignored."""
+    unknown = sorted(set(options) - set(classifier_options(kind)))
+    if unknown:
+        raise ValueError(f"classifier {kind!r} has no option {', '.join(unknown)} "
+                         f"(it takes: {', '.join(classifier_options(kind))})")
+    return classifier_class(kind)(**options)

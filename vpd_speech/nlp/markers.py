@@ -538,7 +538,7 @@ class MarkerClassifier:
 
     name = "markers"
 
-    def __init__(self, lexicon_dir: str | Path | None = None, **_ignored):
+    def __init__(self, lexicon_dir: str | Path | None = None):
         self.lexicon = load_lexicon(str(lexicon_dir) if lexicon_dir else None)
 
     def find_markers(self, text: str) -> list[Evidence]:

@@ -12,7 +12,7 @@
 The marker layer stays the explainable part: its spans (`find_markers`) are the evidence of every
 classification, and its kinds and rule decision are inputs of the heads (`marker_features`).
 
-`classify_file` / `classify_stream` are the `vpd classify` command: text in (lines, or a CSV/TSV with a
+`classify_stream` is what `vpd classify` runs: text in (lines, or a CSV/TSV with a
 `text` column), one row per utterance out (TSV or JSON lines).
 """
 
@@ -24,7 +24,6 @@ import io
 import json
 import mmap
 import os
-import sys
 import time
 import unicodedata
 from collections.abc import Sequence
@@ -34,8 +33,8 @@ from typing import IO
 import numpy as np
 
 from vpd_speech.labels import AGENT_ACTS, CALLER_LABELS, LEVEL_OF, Role, labels_for
-from vpd_speech.nlp.markers import rounded_probabilities, softmax
 from vpd_speech.models import ModelError
+from vpd_speech.nlp.markers import rounded_probabilities, softmax
 from vpd_speech.resources import shipped
 from vpd_speech.schema import Classification, Evidence
 
@@ -112,7 +111,6 @@ class NormMatrixClassifier:
         threads: int = 2,
         batch_size: int = 64,
         lexicon_dir: str | Path | None = None,
-        **_ignored,
     ):
         import torch
 
@@ -133,7 +131,7 @@ class NormMatrixClassifier:
         missing = [f for f in needed if not (self.model_dir / f).is_file()]
         if missing:
             raise ModelError(
-                f"the trained norm-matrix classifier is missing in {self.model_dir} ({', '.join(missing)}): run `vpd train`"
+                f"the trained norm-matrix classifier is missing in {self.model_dir} ({', '.join(missing)}): run `vpd train fit`"
             )
         if threads:
             torch.set_num_threads(int(threads))
@@ -469,37 +467,18 @@ def classify_stream(
     classifier=None,
     kind: str = "norm_matrix",
     **options,
-) -> int:
-    """The `vpd classify` command: read utterances, classify them as `role`, write one row each. Returns 0.
+) -> None:
+    """Read utterances, classify them as `role`, write one row each (`vpd classify`).
 
     `kind` "norm_matrix" (default, the trained model) or "markers" (rules only); every row also carries the
     marker rules' label (`marker_label`) so both are shown.
     """
+    from vpd_speech.nlp.classify import load_classifier
     from vpd_speech.nlp.markers import MarkerClassifier
 
     texts = read_texts(source, name)
     if classifier is None:
-        classifier = MarkerClassifier() if kind == "markers" else NormMatrixClassifier(**options)
+        classifier = load_classifier(kind, **options)
     results = classifier.classify(texts, role) if texts else []
     rules = [c.label for c in MarkerClassifier().classify(texts, role)] if texts else []
     write_rows(classification_rows(texts, results, rules), out, fmt)
-    return 0
-
-
-def classify_file(path: str | None, out_path: str | None = None, role: Role = "caller",
-                  fmt: str | None = None, **options) -> int:
-    """`vpd classify [FILE] [--out OUT] --role R --format tsv|jsonl`; FILE '-' or None is stdin."""
-    if fmt is None:
-        fmt = "jsonl" if out_path and out_path.endswith((".jsonl", ".json")) else "tsv"
-    if path in (None, "-"):
-        src, name = sys.stdin, ""
-    else:
-        src, name = open(path, encoding="utf-8"), str(path)  # noqa: SIM115 - closed in the finally below
-    try:
-        if out_path and out_path != "-":
-            with open(out_path, "w", encoding="utf-8", newline="") as out:
-                return classify_stream(src, out, role, fmt, name, **options)
-        return classify_stream(src, sys.stdout, role, fmt, name, **options)
-    finally:
-        if src is not sys.stdin:
-            src.close()

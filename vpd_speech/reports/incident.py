@@ -20,7 +20,7 @@ from pathlib import Path
 from vpd_speech.labels import LEVEL_NAMES_NL
 from vpd_speech.reports.redact import mask
 from vpd_speech.schema import CallResult, TimelineEvent
-from vpd_speech.timeline.build import fmt_time
+from vpd_speech.timeline.options import fmt_time
 
 INCIDENTS_DIR = "incidents"
 # Incident categories, most serious first: a call's category is the first that applies (`categories`).

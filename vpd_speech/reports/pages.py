@@ -34,7 +34,8 @@ from vpd_speech.labels import LEVEL_NAMES_NL, ROLE_NAMES_NL
 from vpd_speech.reports.redact import KIND_NAMES_NL, find_pii, mask
 from vpd_speech.resources import shipped
 from vpd_speech.schema import CallResult, Episode, Timeline, Utterance
-from vpd_speech.timeline.build import STEP_NAME_NL, fmt_time
+from vpd_speech.timeline.check import STEP_NAME_NL
+from vpd_speech.timeline.options import fmt_time
 
 TEMPLATES = shipped("vpd_speech.reports", "templates")
 

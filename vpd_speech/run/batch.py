@@ -21,10 +21,10 @@ from pathlib import Path
 from tqdm import tqdm
 
 from vpd_speech.config import PipelineConfig
-from vpd_speech.reports.outputs import CALLS_DIR, read_call, readable_result, write_call, write_tables
 from vpd_speech.pipeline import Pipeline, call_id_for
-from vpd_speech.schema import CallResult
+from vpd_speech.reports.outputs import CALLS_DIR, read_call, readable_result, write_call, write_tables
 from vpd_speech.run.sources import Source, local_copy, source_name, source_sha256, unreadable_reason
+from vpd_speech.schema import CallResult
 
 HASH_THREADS = 8  # hashing is I/O bound (shared or object storage): read several files at once
 

@@ -20,11 +20,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from vpd_speech.run.batch import BatchSummary, CallJob, Results, error_result, run_batch, score_job
 from vpd_speech.config import ConfigError, PipelineConfig
 from vpd_speech.pipeline import Pipeline
-from vpd_speech.schema import CallResult
+from vpd_speech.run.batch import BatchSummary, CallJob, Results, error_result, run_batch, score_job
 from vpd_speech.run.sources import Source
+from vpd_speech.schema import CallResult
 
 TASK_RETRIES = 2  # a call whose actor dies is tried this many more times before it becomes an error record
 FORWARDED_ENV = ("VPD_MODEL_CACHE", "HF_HOME")  # where the models are: shared storage, or set up on every node

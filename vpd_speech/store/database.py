@@ -191,6 +191,10 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
+class StoreError(ValueError):
+    """The store named on the command line cannot be used as asked."""
+
+
 def store_url(target: str | Path) -> str:
     """A store argument as an SQLAlchemy URL: a path -> SQLite file; postgresql://... -> psycopg 3."""
     s = str(target)
@@ -249,8 +253,8 @@ def call_rows(result: CallResult, metadata: Mapping[str, str] | None = None) -> 
     meta = {**result.metadata, **{k: str(v) for k, v in (metadata or {}).items() if v not in (None, "")}}
     if "caller_number" in meta:
         raise ValueError("caller_number must not reach the store: pseudonymise it first (metadata.read_sidecar)")
-    from vpd_speech.store.metadata import parse_started_at
     from vpd_speech.reports.outputs import utterance_rows
+    from vpd_speech.store.metadata import parse_started_at
 
     started = parse_started_at(meta.get("started_at", ""))
     t = result.timeline
@@ -427,6 +431,19 @@ class Store:
         store = cls(engine)
         if migrate:
             store.migrate()
+        return store
+
+    @classmethod
+    def open_existing(cls, target: str | Path) -> Store:
+        """Open a store that calls were scored into; a missing SQLite file or a database without the call
+        tables is an error (a reading command must not create an empty store and report that it is empty)."""
+        if "://" not in str(target) and not Path(target).expanduser().is_file():
+            raise StoreError(f"no call store at {target}: score calls into it first (vpd score ... --store {target})")
+        store = cls.open(target, migrate=False)
+        if not sa.inspect(store.engine).has_table("calls"):
+            store.close()
+            raise StoreError(f"{redact_url(str(target))} holds no call store (no calls table): check --store")
+        store.migrate()
         return store
 
     @property
@@ -652,32 +669,3 @@ class Store:
 def _chunks(xs: list, n: int):
     for i in range(0, len(xs), n):
         yield xs[i : i + n]
-
-
-def open_store(target: str | Path = SQLITE_DEFAULT) -> Store:
-    return Store.open(target)
-
-
-# --------------------------------------------------------------------------- command-line entry points
-
-
-def purge_command(target: str | Path, older_than: str, now: datetime | None = None, out_dir: Path | None = None) -> int:
-    """`vpd purge --older-than 12m [--store TARGET] [--out DIR]`: prints and logs the counts; with an out
-    folder also deletes the purged calls' JSON documents, pages, audio and incident drafts there. Exit code
-    0, or 2 on bad input."""
-    import sys
-
-    try:
-        age = parse_duration(older_than)
-    except ValueError as e:
-        print(f"vpd: error: {e}", file=sys.stderr)
-        return 2
-    with Store.open(target) as store:
-        report = store.purge(age, now=now)
-    print(report.line())
-    if out_dir is not None:
-        from vpd_speech.reports.outputs import purge_out_folder
-
-        n_files = purge_out_folder(Path(out_dir), report.call_ids)
-        print(f"{n_files} files deleted from {out_dir} (call documents, pages, audio, incident drafts)")
-    return 0

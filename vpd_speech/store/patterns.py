@@ -271,34 +271,3 @@ def write_outputs(report: PatternReport, out_dir: Path, stem: str = "patterns") 
     write_atomic(paths["html"], render_html(report))
     write_atomic(paths["csv"], render_csv(report))
     return paths
-
-
-def patterns_command(
-    target,
-    since: str,
-    until: str | None = None,
-    min_calls: int = DEFAULT_MIN_CALLS,
-    min_level: int = DEFAULT_MIN_LEVEL,
-    window: str = DEFAULT_WINDOW,
-    team_norm: bool = False,
-    fmt: str = "table",
-    out_dir: Path | None = None,
-) -> int:
-    """`vpd patterns`: the table (or CSV with fmt="csv") on stdout; patterns.html + patterns.csv in out_dir."""
-    import sys
-
-    from vpd_speech.store.database import Store
-
-    try:
-        with Store.open(target) as store:
-            report = find_pattern_callers(store, since, until, min_calls, min_level, window, team_norm)
-    except PatternError as e:
-        print(f"vpd: error: {e}", file=sys.stderr)
-        return 2
-    print(render_csv(report) if fmt == "csv" else render_table(report), end="" if fmt == "csv" else "\n")
-    if out_dir is not None:
-        paths = write_outputs(report, out_dir)
-        print(f"written: {paths['html']}, {paths['csv']}", file=sys.stderr)
-    for w in report.warnings:
-        print(f"vpd: warning: {w}", file=sys.stderr)
-    return 0

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from vpd_speech.store.database import CATEGORIES, CATEGORY_NAMES_NL
 from vpd_speech.store.patterns import (
     DEFAULT_MIN_CALLS,
     DEFAULT_MIN_LEVEL,
@@ -30,7 +31,6 @@ from vpd_speech.store.patterns import (
     PatternReport,
     find_pattern_callers,
 )
-from vpd_speech.store.database import CATEGORIES, CATEGORY_NAMES_NL
 
 ADVICES = ("melden", "niet_melden")
 
@@ -194,9 +194,9 @@ def _change(cur: int, prev: int) -> str:
 
 def render_html(review: Review, max_rows: int = 500) -> str:
     from vpd_speech.labels import LEVEL_NAMES_NL
-    from vpd_speech.store.patterns import ADVICE_NOTE_NL
     from vpd_speech.reports.pages import template_env
-    from vpd_speech.timeline.build import STEP_NAME_NL
+    from vpd_speech.store.patterns import ADVICE_NOTE_NL
+    from vpd_speech.timeline.check import STEP_NAME_NL
 
     return (
         template_env()
@@ -236,30 +236,3 @@ def render_text(review: Review) -> str:
     lines.append(f"  dreiging zonder beëindigen {cur['missing_end']}, agressie zonder grens {cur['missing_boundary']}")
     lines.append(f"  patroonbellers {len(review.patterns.callers)}")
     return "\n".join(lines)
-
-
-def review_command(
-    target,
-    quarter: str,
-    out_dir: Path,
-    min_calls: int = DEFAULT_MIN_CALLS,
-    min_level: int = DEFAULT_MIN_LEVEL,
-    window: str = DEFAULT_WINDOW,
-    team_norm: bool = False,
-) -> int:
-    """`vpd review --quarter 2026Q3`: review_<quarter>.html and .csv in out_dir, a summary on stdout."""
-    import sys
-
-    from vpd_speech.store.patterns import PatternError
-    from vpd_speech.store.database import Store
-
-    try:
-        with Store.open(target) as store:
-            review = quarterly_review(store, quarter, min_calls, min_level, window, team_norm)
-    except (ReviewError, PatternError) as e:
-        print(f"vpd: error: {e}", file=sys.stderr)
-        return 2
-    paths = write_review(review, out_dir)
-    print(render_text(review))
-    print(f"written: {paths['html']}, {paths['csv']}")
-    return 0

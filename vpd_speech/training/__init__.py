@@ -1,1 +1,16 @@
-"""Training the norm-matrix classifier and the transcripts it learns from (the `train` extra)."""
+"""Training the norm-matrix classifier and the transcripts it learns from (`vpd train`; the `train` extra).
+
+Training reads the labelled corpus of a source checkout (eval/data/); it is not part of the package.
+"""
+
+from pathlib import Path
+
+from vpd_speech.resources import shipped
+
+DATA = Path(__file__).resolve().parents[2] / "eval" / "data"  # the source checkout's corpus and transcripts
+DEFAULT_CORPUS = DATA / "corpus.tsv"
+DEFAULT_ASR = DATA / "asr_transcripts.tsv"
+# training only: the train split's agent utterances spoken by a second voice (take 1, mb-nl3), and the whole train
+# split spoken again by mb-nl2 with other settings (take 2)
+DEFAULT_ASR_EXTRA = (DATA / "asr_transcripts_agent_take1.tsv", DATA / "asr_transcripts_train_take2.tsv")
+DEFAULT_OUT = shipped("vpd_speech.nlp", "norm_matrix")

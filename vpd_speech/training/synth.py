@@ -5,7 +5,7 @@ espeak-ng (MBROLA Dutch voices when installed, espeak's own Dutch variants other
 timeline with pauses, and written as an 8 kHz u-law telephone WAV (stereo: agent and caller on their
 own channels; mono: both mixed) with light noise, plus `<id>.truth.json` holding the exact turn times.
 
-`vpd train` speaks its corpus with this renderer; `python -m eval.synth` renders call scripts.
+`vpd train asr` speaks its corpus with this renderer; `python -m eval.synth` renders call scripts.
 """
 
 from __future__ import annotations
@@ -149,7 +149,7 @@ def build_timeline(script: dict) -> tuple[dict[str, np.ndarray], list[dict], dic
     return tracks, spans, voices
 
 
-def _noise(tracks: list[np.ndarray], noise_db: float | None, rng: np.random.Generator) -> list[np.ndarray]:
+def add_noise(tracks: list[np.ndarray], noise_db: float | None, rng: np.random.Generator) -> list[np.ndarray]:
     """Add white noise to each track at noise_db below the speech level (rms over active samples)."""
     if noise_db is None:
         return tracks
@@ -186,10 +186,10 @@ def synthesize(script: dict | str | Path, out_dir: str | Path, mono: bool = Fals
     if stereo:
         pair = [tracks["caller"], tracks["agent"]] if agent_idx == 1 else [tracks["agent"], tracks["caller"]]
         files["stereo"] = f"{call_id}.wav"
-        write_telephone(_noise(pair, noise_db, rng), out / files["stereo"])
+        write_telephone(add_noise(pair, noise_db, rng), out / files["stereo"])
     if mono:
         files["mono"] = f"{call_id}_mono.wav"
-        write_telephone(_noise([tracks["agent"] + tracks["caller"]], noise_db, rng), out / files["mono"])
+        write_telephone(add_noise([tracks["agent"] + tracks["caller"]], noise_db, rng), out / files["mono"])
     turns = []
     for i, (turn, span) in enumerate(zip(script["turn"], spans)):
         role = turn["speaker"]

@@ -22,10 +22,10 @@ from websockets.sync.client import connect
 
 from vpd_speech.labels import LEVEL_NAMES_NL, ROLE_NAMES_NL
 from vpd_speech.run.stream.protocol import End, Start
-from vpd_speech.timeline.build import fmt_time
+from vpd_speech.timeline.options import fmt_time
 
 
-class StreamError(RuntimeError):
+class StreamError(ConnectionError):
     """The server refused the call or the connection failed; the message says why."""
 
 
@@ -172,27 +172,3 @@ def parse_speed(text: str) -> float:
     if value <= 0:
         raise ValueError("speed must be above 0")
     return value
-
-
-def send_command(
-    path: Path,
-    url: str,
-    call_id: str | None,
-    agent_channel: str | None,
-    speed: float | None,
-    frame_ms: int,
-    token: str | None,
-    raw: bool,
-) -> int:
-    """`vpd stream send`: print each event as it comes; exit 0 when the call was scored, 1 otherwise."""
-
-    def show(r: Received) -> None:
-        print(json.dumps(r.event, ensure_ascii=False) if raw else describe(r), flush=True)
-
-    try:
-        run = stream_file(path, url, call_id, agent_channel, speed, frame_ms, token, on_event=show)
-    except StreamError as e:
-        print(f"vpd: error: {e}", flush=True)
-        return 2
-    final = run.final
-    return 0 if final and final["status"] == "ok" else 1

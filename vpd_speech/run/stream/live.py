@@ -16,16 +16,16 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from vpd_speech.asr.transcribe import Segment, Transcriber, segments_from
 from vpd_speech.audio.decode import SAMPLE_RATE, AudioError, PcmDecoder, checked_audio
+from vpd_speech.audio.vad import VAD_WINDOW, StreamingVad
 from vpd_speech.config import StreamConfig
 from vpd_speech.labels import CALLER_LABELS
 from vpd_speech.pipeline import Pipeline
 from vpd_speech.reports.redact import mask
-from vpd_speech.schema import AudioInfo, CallResult, Timeline, TimelineEvent, Utterance
 from vpd_speech.run.stream.protocol import Alert, LevelChange, ServerEvent, Start, UtteranceEvent
+from vpd_speech.schema import AudioInfo, CallResult, Timeline, TimelineEvent, Utterance
 from vpd_speech.timeline.build import build_timeline
-from vpd_speech.asr.transcribe import Segment, Transcriber, segments_from
-from vpd_speech.audio.vad import VAD_WINDOW, StreamingVad
 
 ALERT_KINDS = ("threat", "repeated_after_correction")  # level 4; level 3 again after the agent addressed it
 CONTEXT_WINDOW_S = 28.0  # context and utterance together stay within one 30 s Whisper window

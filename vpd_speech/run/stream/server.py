@@ -30,9 +30,8 @@ from websockets.exceptions import ConnectionClosed
 
 from vpd_speech.audio.decode import AudioError
 from vpd_speech.config import PipelineConfig
-from vpd_speech.store.metadata import MetadataError, parse_started_at, pseudonymise
-from vpd_speech.reports.outputs import write_call, write_tables
 from vpd_speech.pipeline import Pipeline
+from vpd_speech.reports.outputs import write_call, write_tables
 from vpd_speech.run.stream.alerts import AlertSink
 from vpd_speech.run.stream.live import LiveCall
 from vpd_speech.run.stream.protocol import (
@@ -46,6 +45,7 @@ from vpd_speech.run.stream.protocol import (
     Start,
     parse_client_message,
 )
+from vpd_speech.store.metadata import MetadataError, parse_started_at, pseudonymise
 
 log = logging.getLogger("vpd_speech.run.stream")
 
@@ -361,7 +361,7 @@ class BackgroundServer:
         self._thread.join(120)
 
 
-def serve_command(
+def run_server(
     config,
     host: str,
     port: int,
@@ -370,10 +370,12 @@ def serve_command(
     allow_remote: bool = False,
     key_file: Path | None = None,
     tls: tuple[Path, Path] | None = None,
-) -> int:
-    """`vpd stream serve`: check the address, load the models once, serve until Ctrl-C / SIGTERM."""
-    from vpd_speech.store.metadata import load_key
+    on_ready: Callable[[str, bool], None] | None = None,
+) -> None:
+    """`vpd stream serve`: check the address, load the models once, serve until Ctrl-C / SIGTERM.
+    `on_ready(url, token_required)` is called once the port is bound."""
     from vpd_speech.store.database import Store
+    from vpd_speech.store.metadata import load_key
 
     os.environ.setdefault("OMP_WAIT_POLICY", OMP_WAIT_POLICY)  # read when torch loads, with the classifier
     token = os.environ.get(TOKEN_ENV, "").strip() or None
@@ -403,10 +405,8 @@ def serve_command(
         scheme = "wss" if ssl_context else "ws"
 
         def ready(bound: int) -> None:
-            guard = "token required" if token else "no token"
-            print(
-                f"vpd stream: listening on {scheme}://{host}:{bound} ({guard}); results in {out_dir}/calls/", flush=True
-            )
+            if on_ready is not None:
+                on_ready(f"{scheme}://{host}:{bound}", token is not None)
 
         await server.run(host, port, stop, ready, ssl=ssl_context)
 
@@ -415,4 +415,3 @@ def serve_command(
     finally:
         if store is not None:
             store.close()
-    return 0

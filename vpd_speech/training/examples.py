@@ -1,0 +1,123 @@
+"""The corpus as training examples: reading the TSVs, three views per utterance (clean, ASR, augmented)."""
+from __future__ import annotations
+
+import csv
+import random
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from vpd_speech.labels import AGENT_ACTS, CALLER_LABELS
+from vpd_speech.training import DEFAULT_ASR_EXTRA
+
+
+def read_tsv(path: Path | str) -> list[dict[str, str]]:
+    """Rows of a tab-separated file with a header line (no quoting: texts hold no tabs)."""
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def read_asr(path: Path | str) -> dict[str, str]:
+    """id -> ASR transcript from `asr_transcripts.tsv` (empty dict when the file is missing)."""
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    return {r["id"]: r["text_asr"] for r in read_tsv(path) if r.get("id")}
+
+
+def read_extra(paths: Sequence[Path | str] = DEFAULT_ASR_EXTRA) -> list[dict[str, str]]:
+    """The extra training takes that exist (id -> transcript each)."""
+    return [take for take in map(read_asr, paths) if take]
+
+
+FILLERS = ("eh", "uh", "ehm", "nou", "ja", "hè", "zeg maar", "weet je")
+
+
+_NUM_WORDS = {
+    "een": "1", "twee": "2", "drie": "3", "vier": "4", "vijf": "5", "zes": "6", "zeven": "7", "acht": "8",
+    "negen": "9", "tien": "10", "elf": "11", "twaalf": "12", "twintig": "20", "honderd": "100",
+}
+
+
+_DIGIT_WORDS = {"0": "nul", "1": "een", "2": "twee", "3": "drie", "4": "vier", "5": "vijf", "6": "zes",
+                "7": "zeven", "8": "acht", "9": "negen"}
+
+
+_PUNCT = re.compile(r"[^\w\s'-]", re.UNICODE)
+
+
+def _digits(words: list[str], rng: random.Random) -> list[str]:
+    out = []
+    for w in words:
+        bare = w.lower().strip(".,!?")
+        if bare in _NUM_WORDS and bare != "een" and rng.random() < 0.8:
+            out.append(_NUM_WORDS[bare])
+        elif bare.isdigit() and rng.random() < 0.5:
+            out.append(" ".join(_DIGIT_WORDS[d] for d in bare))
+        else:
+            out.append(w)
+    return out
+
+
+def augment(text: str, rng: random.Random) -> str:
+    """An ASR-like corruption of `text`: case, punctuation, fillers, repeats, dropped/swapped words, digits."""
+    words = text.split()
+    if len(words) > 1 and rng.random() < 0.35:  # a filler word
+        words.insert(rng.randrange(len(words) + 1), rng.choice(FILLERS))
+    if words and rng.random() < 0.25:  # a repetition ("ik ik ga")
+        i = rng.randrange(len(words))
+        words.insert(i, words[i])
+    if len(words) > 4 and rng.random() < 0.3:  # a dropped word
+        del words[rng.randrange(len(words))]
+    if len(words) > 3 and rng.random() < 0.2:  # two neighbours swapped
+        i = rng.randrange(len(words) - 1)
+        words[i], words[i + 1] = words[i + 1], words[i]
+    if rng.random() < 0.3:
+        words = _digits(words, rng)
+    out = " ".join(words)
+    if rng.random() < 0.6:
+        out = out.lower()
+    if rng.random() < 0.6:
+        out = re.sub(r"\s+", " ", _PUNCT.sub(" ", out)).strip()
+    return out or text
+
+
+def hard_negative(row: dict) -> bool:
+    """A caller utterance that looks worse than it is: a hard case whose true level is below 3."""
+    from vpd_speech.labels import LEVEL_OF
+
+    return row.get("role") == "caller" and bool((row.get("hard_case") or "").strip()) and LEVEL_OF.get(row["label"], 9) < 3
+
+
+@dataclass
+class Example:
+    text: str
+    role: str
+    y: int
+    kind: str  # clean | asr | aug
+
+
+def build_examples(rows: list[dict], asr: dict[str, str], split: str, seed: int, n_aug: int = 1,
+                   kinds: Iterable[str] = ("clean", "asr", "aug"), extra: Sequence[dict[str, str]] = ()) -> list[Example]:
+    """The examples of one split: clean text, its ASR transcript (plus any `extra` takes), augmented copies."""
+    kinds = set(kinds)
+    rng = random.Random(seed)
+    out = []
+    for r in rows:
+        if r.get("split") != split or r.get("role") not in ("caller", "agent"):
+            continue
+        labels = CALLER_LABELS if r["role"] == "caller" else AGENT_ACTS
+        if r["label"] not in labels:
+            continue
+        y = labels.index(r["label"])
+        if "clean" in kinds:
+            out.append(Example(r["text"], r["role"], y, "clean"))
+        if "asr" in kinds:
+            for take in (asr, *extra):
+                if take.get(r["id"], "").strip():
+                    out.append(Example(take[r["id"]], r["role"], y, "asr"))
+        if "aug" in kinds:
+            for _ in range(n_aug):
+                out.append(Example(augment(r["text"], rng), r["role"], y, "aug"))
+    return out
