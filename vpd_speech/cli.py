@@ -164,10 +164,16 @@ def _pattern_options(p: argparse.ArgumentParser) -> None:
 
 
 def _train_asr(args: argparse.Namespace) -> int:
+    from vpd_speech.training import AUTHORS_ASR, DEFAULT_ASR
+    from vpd_speech.training.examples import read_authors
     from vpd_speech.training.transcripts import make_asr_variants
 
-    make_asr_variants(args.corpus, args.out, limit=args.limit, take=args.take, splits=args.splits, roles=args.roles,
-                      log=_say)
+    if args.authors:
+        rows = [r for author_rows in read_authors().values() for r in author_rows]
+        make_asr_variants(rows, args.out or AUTHORS_ASR, limit=args.limit, take=args.take, roles=args.roles, log=_say)
+    else:
+        make_asr_variants(args.corpus, args.out or DEFAULT_ASR, limit=args.limit, take=args.take, splits=args.splits,
+                          roles=args.roles, log=_say)
     return 0
 
 
@@ -175,8 +181,9 @@ def _train_fit(args: argparse.Namespace) -> int:
     from vpd_speech.training.train import train
 
     kw = {"epochs": args.epochs} if args.epochs else {}
+    authors = tuple(a for a in args.authors.split(",") if a) if args.authors != "none" else ()
     train(args.corpus, args.out, seed=args.seed, asr_path=args.asr, use_markers=not args.no_markers,
-          threads=args.threads, method=args.method, log=_say, **kw)
+          threads=args.threads, method=args.method, authors=authors, log=_say, **kw)
     return 0
 
 
@@ -247,6 +254,94 @@ def _stream_send(args: argparse.Namespace) -> int:
 
     run = stream_file(args.call, args.url, args.call_id, args.agent_channel, speed, args.frame_ms, token, on_event=show)
     return 0 if run.final and run.final["status"] == "ok" else 1
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import logging
+    import os
+
+    from vpd_speech.run.stream.monitor import MONITOR_TOKEN_ENV, check_monitor_token
+    from vpd_speech.store.database import Store
+    from vpd_speech.web.app import WebSettings, run_web
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    tls = (args.tls_cert, args.tls_key) if args.tls_cert or args.tls_key else None
+    if tls is not None and not all(tls):
+        raise ValueError("--tls-cert and --tls-key go together")
+    root_path = args.root_path.rstrip("/")
+    if root_path and not root_path.startswith("/"):
+        raise ValueError(f"--root-path must start with '/': {args.root_path}")
+    token = os.environ.get(MONITOR_TOKEN_ENV, "").strip() or None
+    check_monitor_token(token)
+
+    def ready(url: str, n_accounts: int) -> None:
+        print(f"vpd serve: {url} ({n_accounts} accounts); call documents from {args.out / 'calls'}", flush=True)
+        if token is None:
+            print(f"vpd serve: no live board: set {MONITOR_TOKEN_ENV} here and on `vpd stream serve`", flush=True)
+
+    with Store.open_existing(args.store) as store:
+        settings = WebSettings(store, args.out, args.audio, args.live_url if token else None, token, root_path)
+        run_web(settings, args.host, args.port, args.allow_remote, tls, args.forwarded_allow_ips, ready)
+    return 0
+
+
+def _new_password(from_stdin: bool) -> str:
+    """A new password: one line of stdin (scripts), or typed twice at a prompt that does not echo it."""
+    import getpass
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass("new password: ")
+    if getpass.getpass("again: ") != password:
+        raise ValueError("the two passwords differ; nothing changed")
+    return password
+
+
+def _users_add(args: argparse.Namespace) -> int:
+    from vpd_speech.store.accounts import add_account
+    from vpd_speech.store.database import Store
+
+    password = _new_password(args.password_stdin)
+    with Store.open(args.store) as store:  # the first account may come before the first scored call
+        account = add_account(store, args.name, args.role, password, args.agent_id)
+    scope = f", sees the calls of agent_id {account.agent_id}" if account.agent_id else ""
+    print(f"account {account.name} added: {account.role_nl}{scope}")
+    return 0
+
+
+def _users_passwd(args: argparse.Namespace) -> int:
+    from vpd_speech.store.accounts import set_password
+    from vpd_speech.store.database import Store
+
+    password = _new_password(args.password_stdin)
+    with Store.open_existing(args.store) as store:
+        set_password(store, args.name, password)
+    print(f"password of {args.name.lower()} changed; its sessions are signed out")
+    return 0
+
+
+def _users_disable(args: argparse.Namespace) -> int:
+    from vpd_speech.store.accounts import disable_account
+    from vpd_speech.store.database import Store
+
+    with Store.open_existing(args.store) as store:
+        disable_account(store, args.name)
+    print(f"account {args.name.lower()} disabled; its sessions are signed out (its audit entries stay)")
+    return 0
+
+
+def _users_list(args: argparse.Namespace) -> int:
+    from vpd_speech.store.accounts import list_accounts
+    from vpd_speech.store.database import Store
+
+    with Store.open_existing(args.store) as store:
+        found = list_accounts(store)
+    print(f"{'name':<24} {'role':<12} {'agent_id':<12} status")
+    for a in found:
+        print(f"{a.name:<24} {a.role:<12} {a.agent_id or '-':<12} {'disabled' if a.disabled else 'active'}")
+    if not found:
+        print("no accounts: add the first with `vpd users add NAME --role coordinator`")
+    return 0
 
 
 class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
@@ -372,18 +467,75 @@ def build_parser() -> argparse.ArgumentParser:
     pace.add_argument("--speed", help="send N times faster than speech, e.g. 4x (default: as fast as the server takes it)")
     send.add_argument("--frame-ms", dest="frame_ms", type=int, default=20, help="audio per frame, milliseconds")
     send.add_argument("--json", action="store_true", help="print the events as JSON lines")
+    _web_commands(sub, command, store_help)
     return parser
+
+
+def _web_commands(sub, command, store_help: str) -> None:
+    """`vpd serve` and `vpd users add | passwd | disable | list`."""
+    from vpd_speech.store.roles import ROLES
+
+    serve = command(sub, "serve", "the web app for agents, quality teams and coordinators (loopback only unless "
+                    "--allow-remote)", _serve)
+    serve.add_argument("--store", default="out/vpd.sqlite", help=store_help)
+    serve.add_argument("--out", type=Path, default=Path("out"),
+                       help="out folder of `vpd score`: call documents (calls/) and audio beside the pages (report/)")
+    serve.add_argument("--audio", type=Path,
+                       help="folder that holds the recordings (default: the path each call document names)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="TCP port")
+    serve.add_argument("--allow-remote", dest="allow_remote", action="store_true",
+                       help="allow a non-loopback --host (rather: keep loopback and put the reverse proxy in front)")
+    serve.add_argument("--tls-cert", dest="tls_cert", type=Path, help="serve https:// with this certificate (PEM)")
+    serve.add_argument("--tls-key", dest="tls_key", type=Path, help="the certificate's private key (PEM)")
+    serve.add_argument("--root-path", dest="root_path", default="",
+                       help="the path the reverse proxy serves the app under, e.g. /vpd (default: the root)")
+    serve.add_argument("--forwarded-allow-ips", dest="forwarded_allow_ips",
+                       help="reverse proxies whose X-Forwarded-For/-Proto are believed, comma-separated (default: 127.0.0.1)")
+    serve.add_argument("--live-url", dest="live_url", default="ws://127.0.0.1:8765/monitor",
+                       help="the monitor of `vpd stream serve` on this machine, for the live board; needs env "
+                            "VPD_MONITOR_TOKEN, the same on both servers")
+
+    users = sub.add_parser("users", help="accounts of the web app (`vpd serve`); there is no default account",
+                           formatter_class=_HelpFormatter)
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    add = command(users_sub, "add", "add an account (asks for the password twice)", _users_add)
+    add.add_argument("name", help="account name: letters, digits, '.', '_', '-', '@' (stored in lower case)")
+    add.add_argument("--role", required=True, choices=ROLES,
+                     help="agent: own calls only; quality: all calls; coordinator: all calls, patterns, review, live, audit")
+    add.add_argument("--agent-id", dest="agent_id", help="agents: the agent_id their calls carry in the call metadata")
+    passwd = command(users_sub, "passwd", "set a new password (signs the account's sessions out)", _users_passwd)
+    passwd.add_argument("name", help="account name")
+    for p in (add, passwd):
+        p.add_argument("--password-stdin", dest="password_stdin", action="store_true",
+                       help="read the password from the first line of stdin instead of a prompt")
+        p.add_argument("--store", default="out/vpd.sqlite", help="call store: SQLite file or postgresql:// URL")
+    disable = command(users_sub, "disable", "disable an account (signs it out; its audit entries stay)", _users_disable)
+    disable.add_argument("name", help="account name")
+    disable.add_argument("--store", default="out/vpd.sqlite", help=store_help)
+    listing = command(users_sub, "list", "list the accounts with role, agent_id and status", _users_list)
+    listing.add_argument("--store", default="out/vpd.sqlite", help=store_help)
 
 
 def _train_commands(train: argparse.ArgumentParser, command) -> None:
     """`vpd train asr | fit | calibrate`: the corpus transcripts, the heads, and their calibration on dev."""
-    from vpd_speech.training import DEFAULT_ASR, DEFAULT_CORPUS, DEFAULT_OUT
+    from vpd_speech.training import (
+        AUTHORS_ASR,
+        DATA,
+        DEFAULT_ASR,
+        DEFAULT_CORPUS,
+        DEFAULT_OUT,
+        HELD_OUT_AUTHOR,
+        TRAIN_AUTHORS,
+    )
 
     steps = train.add_subparsers(dest="train_command", required=True)
     asr = command(steps, "asr", "speak every corpus utterance in synthetic stereo dialogues and transcribe them "
                   "as calls are heard (slow, resumable)", _train_asr)
     asr.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="labelled corpus TSV")
-    asr.add_argument("--out", default=str(DEFAULT_ASR), help="transcripts TSV (id, text_asr, voice); appended to")
+    asr.add_argument("--authors", action="store_true",
+                     help=f"speak the independent author passes instead of the corpus (into {AUTHORS_ASR.relative_to(DATA.parent.parent)})")
+    asr.add_argument("--out", help=f"transcripts TSV (id, text_asr, voice); appended to (default: {DEFAULT_ASR.relative_to(DATA.parent.parent)})")
     asr.add_argument("--limit", type=int, help="only the first N utterances (default: all)")
     asr.add_argument("--take", type=int, default=0, help="> 0: speak again with other voice settings (training data)")
     asr.add_argument("--splits", nargs="*", help="only these splits, e.g. train (default: all)")
@@ -392,6 +544,9 @@ def _train_commands(train: argparse.ArgumentParser, command) -> None:
     fit.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="labelled corpus TSV")
     fit.add_argument("--asr", default=str(DEFAULT_ASR), help="ASR transcripts of the corpus (`vpd train asr`)")
     fit.add_argument("--out", default=str(DEFAULT_OUT), help="where the small trained parts go")
+    fit.add_argument("--authors", default=",".join(TRAIN_AUTHORS),
+                     help="author passes (eval/data/authors) trained with the corpus, comma-separated, or 'none'; "
+                          f"{HELD_OUT_AUTHOR} is the cross-author test")
     fit.add_argument("--seed", type=int, default=13, help="random seed (training is deterministic per seed and threads)")
     fit.add_argument("--method", choices=["frozen", "lora"], default="frozen",
                      help="frozen e5 + LR heads, or a LoRA fine-tune of the top 4 layers (needs peft)")

@@ -501,9 +501,13 @@ def template_env() -> Environment:
     return env
 
 
-def render_call(result: CallResult, audio_src: str | None = None, redact: bool = True) -> str:
-    """The HTML of one call page. `audio_src`: a data: URI, a relative file name, or None."""
-    return template_env().get_template("call.html.j2").render(**call_context(result, audio_src, redact))
+def render_call(
+    result: CallResult, audio_src: str | None = None, redact: bool = True, header: Markup | None = None
+) -> str:
+    """The HTML of one call page. `audio_src`: a data: URI, a relative file name, or None. `header`: markup
+    put above the page (the web app's navigation); the static pages have none."""
+    context = call_context(result, audio_src, redact)
+    return template_env().get_template("call.html.j2").render(**context, header=header)
 
 
 def render_index(results: Sequence[CallResult], pages: Mapping[str, str], redact: bool = True) -> str:

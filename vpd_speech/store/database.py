@@ -12,6 +12,12 @@ Tables
     advice            meldadvies per call with its Dutch reasons (reasons emptied by the purge: they quote)
     call_metadata     further sidecar keys per call (never the caller's number)
     purge_log         what each purge deleted (counts, never content)
+    accounts          people who use `vpd serve`: name, role, agent_id, argon2 password hash (store/accounts.py)
+    sessions          their signed-in browser sessions (only a hash of the cookie's token)
+    audit_log         who opened which call, when; append-only (the database refuses UPDATE and DELETE)
+
+Full-text search over utterance texts (store/search.py): an FTS5 table `utterances_fts` kept in step by
+triggers on SQLite, a GIN index on to_tsvector('simple', text) on PostgreSQL; both match words case-blind.
 
 Writing is idempotent: `write_call` replaces every row of a call_id in one transaction.
 """
@@ -141,6 +147,39 @@ purge_log = sa.Table(
     sa.Column("audio_refs", sa.Integer),
 )  # fmt: skip
 
+accounts = sa.Table(
+    "accounts", md,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),  # lower case
+    sa.Column("role", sa.String(20), nullable=False),  # agent, quality, coordinator
+    sa.Column("agent_id", sa.String(100)),  # agents only: the calls.agent_id that is theirs
+    sa.Column("password_hash", sa.String(200), nullable=False),  # argon2id, with its own salt and cost
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("password_changed_at", sa.DateTime, nullable=False),
+    sa.Column("disabled_at", sa.DateTime),
+)  # fmt: skip
+
+sessions = sa.Table(
+    "sessions", md,
+    sa.Column("token_hash", sa.String(64), primary_key=True),  # SHA-256 of the cookie's token, never the token
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("csrf_token", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("seen_at", sa.DateTime, nullable=False),
+)  # fmt: skip
+
+audit_log = sa.Table(
+    "audit_log", md,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime, nullable=False),  # UTC, naive
+    sa.Column("account", sa.String(100), nullable=False),
+    sa.Column("role", sa.String(20)),
+    sa.Column("action", sa.String(30), nullable=False),
+    sa.Column("call_id", sa.String(200)),
+    sa.Column("detail", sa.String(500)),
+    sa.Column("client", sa.String(64)),  # the browser's address as the server saw it (behind a proxy: forwarded)
+)  # fmt: skip
+
 migrations_table = sa.Table(
     "schema_migrations", md,
     sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
@@ -179,10 +218,84 @@ def _m2_indexes(conn: Connection) -> None:
         ix.create(conn, checkfirst=True)
 
 
+# Indexes of the web app's call list (migration 3). The list is ordered newest first, calls without a start
+# time last: one order on both backends, each with the index that walks it (PostgreSQL needs NULLS LAST in it).
+WEB_INDEXES = [
+    sa.Index("ix_calls_agent", calls.c.agent_id, calls.c.started_at),  # an agent's own calls and trend
+    sa.Index("ix_calls_team", calls.c.team, calls.c.started_at),
+    sa.Index("ix_calls_advice", calls.c.advice, calls.c.started_at),
+    sa.Index("ix_calls_missing_end", calls.c.started_at, sqlite_where=calls.c.missing_end == sa.true(),
+             postgresql_where=calls.c.missing_end == sa.true()),
+    sa.Index("ix_calls_missing_boundary", calls.c.started_at, sqlite_where=calls.c.missing_boundary == sa.true(),
+             postgresql_where=calls.c.missing_boundary == sa.true()),
+    sa.Index("ix_audit_log_at", audit_log.c.at),
+    sa.Index("ix_audit_log_call", audit_log.c.call_id, audit_log.c.at),
+    sa.Index("ix_sessions_account", sessions.c.account_id),
+]  # fmt: skip
+
+# What each backend gets in its own SQL: full-text search over utterances, the call list's index in the list's
+# order, and the triggers that make audit_log append-only.
+_SQLITE_STATEMENTS = [
+    "DROP TABLE IF EXISTS utterances_fts",
+    (
+        "CREATE VIRTUAL TABLE utterances_fts USING fts5(text, content='utterances', content_rowid='rowid', "
+        "tokenize='unicode61 remove_diacritics 0')"
+    ),
+    "INSERT INTO utterances_fts(utterances_fts) VALUES ('rebuild')",
+    (
+        "CREATE TRIGGER utterances_fts_insert AFTER INSERT ON utterances BEGIN "
+        "INSERT INTO utterances_fts(rowid, text) VALUES (new.rowid, new.text); END"
+    ),
+    (
+        "CREATE TRIGGER utterances_fts_delete AFTER DELETE ON utterances BEGIN "
+        "INSERT INTO utterances_fts(utterances_fts, rowid, text) VALUES ('delete', old.rowid, old.text); END"
+    ),
+    (
+        "CREATE TRIGGER utterances_fts_update AFTER UPDATE ON utterances BEGIN "
+        "INSERT INTO utterances_fts(utterances_fts, rowid, text) VALUES ('delete', old.rowid, old.text); "
+        "INSERT INTO utterances_fts(rowid, text) VALUES (new.rowid, new.text); END"
+    ),
+    "CREATE INDEX ix_calls_list ON calls (started_at, call_id)",
+    (
+        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN "
+        "SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+    ),
+    (
+        "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN "
+        "SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+    ),
+]
+_POSTGRES_STATEMENTS = [
+    "CREATE INDEX ix_utterances_text ON utterances USING gin (to_tsvector('simple', text))",
+    "CREATE INDEX ix_calls_list ON calls (started_at DESC NULLS LAST, call_id DESC)",
+    (
+        "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$"
+    ),
+    (
+        "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
+        "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()"
+    ),
+    (
+        "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()"
+    ),
+]
+
+
+def _m3_web(conn: Connection) -> None:
+    md.create_all(conn, tables=[accounts, sessions, audit_log], checkfirst=True)
+    for ix in WEB_INDEXES:
+        ix.create(conn, checkfirst=True)
+    for statement in _POSTGRES_STATEMENTS if conn.dialect.name == "postgresql" else _SQLITE_STATEMENTS:
+        conn.exec_driver_sql(statement)
+
+
 # (version, name, function). Append only; never change a released migration.
 MIGRATIONS = [
     (1, "tables: calls, utterances, events, advice, call_metadata, purge_log", _m1_tables),
     (2, "indexes for pattern callers and the quarterly review", _m2_indexes),
+    (3, "web app: accounts, sessions, append-only audit log, call list indexes, full-text search", _m3_web),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

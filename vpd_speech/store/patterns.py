@@ -252,14 +252,16 @@ def render_table(report: PatternReport) -> str:
     return "\n".join(lines)
 
 
-def render_html(report: PatternReport, link_prefix: str = "") -> str:
+def render_html(report: PatternReport, link_prefix: str = "", header=None) -> str:
+    """The pattern page; `header`: markup put above it (the web app's navigation)."""
     from vpd_speech.reports.pages import template_env
 
     return (
         template_env()
         .get_template("patterns.html.j2")
-        .render(r=report, note=ADVICE_NOTE_NL, link_prefix=link_prefix, generated=datetime.now().replace(microsecond=0))
-    )
+        .render(r=report, note=ADVICE_NOTE_NL, link_prefix=link_prefix, generated=datetime.now().replace(microsecond=0),
+                header=header)
+    )  # fmt: skip
 
 
 def write_outputs(report: PatternReport, out_dir: Path, stem: str = "patterns") -> dict[str, Path]:

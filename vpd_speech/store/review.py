@@ -192,7 +192,8 @@ def _change(cur: int, prev: int) -> str:
     return f"{pct:+.0f}%"
 
 
-def render_html(review: Review, max_rows: int = 500) -> str:
+def render_html(review: Review, max_rows: int = 500, header=None) -> str:
+    """The review page; `header`: markup put above it (the web app's navigation)."""
     from vpd_speech.labels import LEVEL_NAMES_NL
     from vpd_speech.reports.pages import template_env
     from vpd_speech.store.patterns import ADVICE_NOTE_NL
@@ -210,6 +211,7 @@ def render_html(review: Review, max_rows: int = 500) -> str:
             note=ADVICE_NOTE_NL,
             max_rows=max_rows,
             generated=datetime.now().replace(microsecond=0),
+            header=header,
         )
     )
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vpd_speech.labels import AGENT_ACTS, CALLER_LABELS
-from vpd_speech.training import DEFAULT_ASR_EXTRA
+from vpd_speech.training import AUTHORS_DIR, DEFAULT_ASR_EXTRA
 
 
 def read_tsv(path: Path | str) -> list[dict[str, str]]:
@@ -24,6 +24,21 @@ def read_asr(path: Path | str) -> dict[str, str]:
     if not path.is_file():
         return {}
     return {r["id"]: r["text_asr"] for r in read_tsv(path) if r.get("id")}
+
+
+def read_authors(folder: Path | str = AUTHORS_DIR) -> dict[str, list[dict[str, str]]]:
+    """author -> the rows of `<folder>/<author>.tsv` in the corpus's shape: an id per row (`<family>-<n>`), the
+    family as `group`, split "author" (training sets it to "train" for the authors it learns from)."""
+    out = {}
+    for path in sorted(Path(folder).glob("*.tsv")):
+        if path.stem.startswith("asr_"):  # their transcripts
+            continue
+        rows, seen = [], {}
+        for r in read_tsv(path):
+            seen[r["family"]] = seen.get(r["family"], 0) + 1
+            rows.append({**r, "id": f"{r['family']}-{seen[r['family']]}", "group": r["family"], "split": "author"})
+        out[path.stem] = rows
+    return out
 
 
 def read_extra(paths: Sequence[Path | str] = DEFAULT_ASR_EXTRA) -> list[dict[str, str]]:
@@ -96,11 +111,14 @@ class Example:
     role: str
     y: int
     kind: str  # clean | asr | aug
+    weight: float = 1.0  # in the heads' loss; hard negatives may count more
 
 
 def build_examples(rows: list[dict], asr: dict[str, str], split: str, seed: int, n_aug: int = 1,
-                   kinds: Iterable[str] = ("clean", "asr", "aug"), extra: Sequence[dict[str, str]] = ()) -> list[Example]:
-    """The examples of one split: clean text, its ASR transcript (plus any `extra` takes), augmented copies."""
+                   kinds: Iterable[str] = ("clean", "asr", "aug"), extra: Sequence[dict[str, str]] = (),
+                   hard_weight: float = 1.0) -> list[Example]:
+    """The examples of one split: clean text, its ASR transcript (plus any `extra` takes), augmented copies;
+    every view of a hard negative weighs `hard_weight`."""
     kinds = set(kinds)
     rng = random.Random(seed)
     out = []
@@ -111,13 +129,14 @@ def build_examples(rows: list[dict], asr: dict[str, str], split: str, seed: int,
         if r["label"] not in labels:
             continue
         y = labels.index(r["label"])
+        w = hard_weight if hard_negative(r) else 1.0
         if "clean" in kinds:
-            out.append(Example(r["text"], r["role"], y, "clean"))
+            out.append(Example(r["text"], r["role"], y, "clean", w))
         if "asr" in kinds:
             for take in (asr, *extra):
                 if take.get(r["id"], "").strip():
-                    out.append(Example(take[r["id"]], r["role"], y, "asr"))
+                    out.append(Example(take[r["id"]], r["role"], y, "asr", w))
         if "aug" in kinds:
             for _ in range(n_aug):
-                out.append(Example(augment(r["text"], rng), r["role"], y, "aug"))
+                out.append(Example(augment(r["text"], rng), r["role"], y, "aug", w))
     return out

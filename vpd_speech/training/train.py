@@ -24,9 +24,17 @@ import numpy as np
 from vpd_speech.audio.decode import file_sha256
 from vpd_speech.labels import AGENT_ACTS, CALLER_LABELS
 from vpd_speech.nlp.model_classifier import PREFIX
-from vpd_speech.training import DEFAULT_ASR, DEFAULT_ASR_EXTRA, DEFAULT_CORPUS, DEFAULT_OUT
+from vpd_speech.training import (
+    AUTHORS_ASR,
+    AUTHORS_DIR,
+    DEFAULT_ASR,
+    DEFAULT_ASR_EXTRA,
+    DEFAULT_CORPUS,
+    DEFAULT_OUT,
+    TRAIN_AUTHORS,
+)
 from vpd_speech.training.calibrate import calibrate
-from vpd_speech.training.examples import Example, build_examples, read_asr, read_extra, read_tsv
+from vpd_speech.training.examples import Example, build_examples, read_asr, read_authors, read_extra, read_tsv
 
 # Character 2-5-grams seen in >= 2 examples, per role, of the Dutch sound key (across words) or of the written
 # words; picked on dev ASR macro-F1 (session 4): caller 0.723 (words) -> 0.756 (sound key), agent 0.758 -> 0.743.
@@ -34,6 +42,7 @@ CHAR_NGRAMS = {"caller": {"ngram_range": [2, 5], "min_df": 2, "text": "sound_key
                "agent": {"ngram_range": [2, 5], "min_df": 2, "text": "words"}}
 HEAD_C = 3.0  # inverse L2 strength of the embedding head, picked on dev (3 vs 10: dev ASR macro-F1 +0.02)
 CHAR_C = 10.0  # the same for the n-gram head, picked on dev (session 4: 3 / 10 / 30, 10 best)
+HARD_WEIGHT = 1.0  # loss weight of hard negatives (caller hard cases below level 3)
 QUANTIZE = "int8"  # the frozen encoder's linear layers in int8 (model_classifier.quantize_int8), ~2x faster
 
 
@@ -96,6 +105,7 @@ class TrainingData:
     n_asr: int
     examples: list[Example]
     t_start: float
+    authors: tuple[str, ...] = ()
 
 
 def train(
@@ -119,13 +129,17 @@ def train(
     threads: int = 2,
     encoder_dir: Path | str | None = None,
     max_train: int | None = None,
+    authors: Sequence[str] = TRAIN_AUTHORS,
+    authors_asr: Path | str | None = None,
+    hard_weight: float = HARD_WEIGHT,
     log=print,
 ) -> dict:
     """Fit the heads (frozen e5, or LoRA-tuned e5) on the corpus's train split; calibrate on dev; write the
     small parts. Deterministic for a given seed and thread count. Returns the metrics written to `metrics.json`."""
     if method not in ("frozen", "lora"):
         raise ValueError(f"unknown training method {method!r}: 'frozen' or 'lora'")
-    data = prepare(corpus_path, asr_path, asr_extra, seed, threads, n_aug, encoder_dir, log)
+    data = prepare(corpus_path, asr_path, asr_extra, seed, threads, n_aug, encoder_dir, log, authors, authors_asr,
+                   hard_weight)
     if method == "frozen":
         return _train_frozen(data, Path(out_dir), seed, threads, threat_recall, n_aug, log)
     if max_train:
@@ -137,8 +151,10 @@ def train(
     return _train_lora(data, Path(out_dir), lora, fit, use_markers, threat_recall, log)
 
 
-def prepare(corpus_path, asr_path, asr_extra, seed: int, threads: int, n_aug: int, encoder_dir, log) -> TrainingData:
-    """Seed everything, check the encoder and the corpus, and build the train split's examples."""
+def prepare(corpus_path, asr_path, asr_extra, seed: int, threads: int, n_aug: int, encoder_dir, log,
+            authors: Sequence[str] = (), authors_asr: Path | str | None = None, hard_weight: float = 1.0) -> TrainingData:
+    """Seed everything, check the encoder and the corpus, and build the train split's examples: the corpus's
+    train split plus every row of the named author passes (never dev or test: those stay the corpus's)."""
     import torch
 
     from vpd_speech.models import ModelError
@@ -164,8 +180,18 @@ def prepare(corpus_path, asr_path, asr_extra, seed: int, threads: int, n_aug: in
         log("  no ASR transcripts: training on clean + augmented text only (run `vpd train asr` first for robustness)")
     extra = read_extra(asr_extra)
     log(f"  extra training transcripts: {sum(map(len, extra))} from {len(extra)} of {len(asr_extra)} files")
-    examples = build_examples(rows, asr, "train", seed, n_aug, extra=extra)
-    return TrainingData(corpus_path, encoder_dir, rows, asr, n_asr, examples, t_start)
+    examples = build_examples(rows, asr, "train", seed, n_aug, extra=extra, hard_weight=hard_weight)
+    if authors:
+        passes = read_authors()
+        unknown = sorted(set(authors) - set(passes))
+        if unknown:
+            raise ValueError(f"no author pass {', '.join(unknown)} in {AUTHORS_DIR} (there are: {', '.join(passes)})")
+        author_rows = [{**r, "split": "train"} for a in authors for r in passes[a]]
+        author_asr = read_asr(authors_asr or AUTHORS_ASR)
+        examples += build_examples(author_rows, author_asr, "train", seed, n_aug, hard_weight=hard_weight)
+        log(f"  author passes {', '.join(authors)}: {len(author_rows)} utterances, "
+            f"ASR transcripts for {sum(1 for r in author_rows if author_asr.get(r['id']))}")
+    return TrainingData(corpus_path, encoder_dir, rows, asr, n_asr, examples, t_start, tuple(authors))
 
 
 def _train_lora(data: TrainingData, out_dir: Path, lora: dict, fit: dict, use_markers: bool, threat_recall, log) -> dict:
@@ -311,7 +337,8 @@ def _save_lora(out_dir: Path, model, heads, data: TrainingData, lora: dict, top:
         "temperature": {"caller": 1.0, "agent": 1.0},
         "logit_bias": {"caller": [0.0] * len(CALLER_LABELS), "agent": [0.0] * len(AGENT_ACTS)},
         "train": {**fit, "examples": len(data.examples), "corpus": data.corpus_path.name,
-                  "corpus_sha256": file_sha256(data.corpus_path), "asr_transcripts": data.n_asr},
+                  "corpus_sha256": file_sha256(data.corpus_path), "asr_transcripts": data.n_asr,
+                  "authors": list(data.authors)},
     }
     (out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n", "utf-8")
 
@@ -359,7 +386,7 @@ def _train_frozen(data: TrainingData, out_dir: Path, seed: int, threads: int, th
         "logit_bias": {"caller": [0.0] * len(CALLER_LABELS), "agent": [0.0] * len(AGENT_ACTS)},
         "train": {"seed": seed, "n_aug": n_aug, "threads": threads, "examples": len(train_ex),
                   "corpus": data.corpus_path.name, "corpus_sha256": file_sha256(data.corpus_path),
-                  "asr_transcripts": data.n_asr},
+                  "asr_transcripts": data.n_asr, "authors": list(data.authors)},
     }
     (out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n", "utf-8")
     train_s = time.perf_counter() - data.t_start
@@ -387,12 +414,13 @@ def _frozen_heads(train_ex: list[Example], tokenizer, bert, seed: int, log) -> t
         if len(set(y.tolist())) != len(labels):
             raise ValueError(f"{role}: the train split lacks labels {sorted(set(range(len(labels))) - set(y.tolist()))}")
         log(f"  {role}: {len(sel)} examples embedded in {time.perf_counter() - t0:.0f} s")
-        lr = LogisticRegression(C=HEAD_C, max_iter=5000, class_weight="balanced", random_state=seed).fit(x, y)
+        w = np.array([e.weight for e in sel])
+        lr = LogisticRegression(C=HEAD_C, max_iter=5000, class_weight="balanced", random_state=seed).fit(x, y, sample_weight=w)
         heads[f"{role}.weight"] = _tensor(lr.coef_)
         heads[f"{role}.bias"] = _tensor(lr.intercept_)
         vec = TfidfVectorizer(min_df=CHAR_NGRAMS[role]["min_df"], dtype=np.float32, **char_options(CHAR_NGRAMS[role]))
         xc = vec.fit_transform([e.text for e in sel])
-        lc = LogisticRegression(C=CHAR_C, max_iter=5000, class_weight="balanced", random_state=seed).fit(xc, y)
+        lc = LogisticRegression(C=CHAR_C, max_iter=5000, class_weight="balanced", random_state=seed).fit(xc, y, sample_weight=w)
         vocab[role] = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
         heads[f"{role}.char.weight"], heads[f"{role}.char.bias"] = _tensor(lc.coef_), _tensor(lc.intercept_)
         heads[f"{role}.char.idf"] = _tensor(vec.idf_)

@@ -7,7 +7,8 @@ stops reading that connection, which slows the sender down (TCP backpressure) in
 A bad message or bad audio ends only its own call, with an error event that says why.
 
 Security: loopback only by default. Another address needs `allow_remote` and a shared token (env
-VPD_STREAM_TOKEN), sent as `Authorization: Bearer <token>` or as `token` in the start message.
+VPD_STREAM_TOKEN), sent as `Authorization: Bearer <token>` or as `token` in the start message. The monitor
+(monitor.py, for the web app's live board) takes subscribers on this machine with their own token only.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from vpd_speech.pipeline import Pipeline
 from vpd_speech.reports.outputs import write_call, write_tables
 from vpd_speech.run.stream.alerts import AlertSink
 from vpd_speech.run.stream.live import LiveCall
+from vpd_speech.run.stream.monitor import MONITOR_TOKEN_ENV, Monitor, check_monitor_token
 from vpd_speech.run.stream.protocol import (
     Alert,
     End,
@@ -112,6 +114,7 @@ class StreamServer:
         store=None,
         token: str | None = None,
         pseudonym_key: bytes | None = None,
+        monitor_token: str | None = None,
     ):
         self.config = config
         self.options = config.stream
@@ -128,6 +131,7 @@ class StreamServer:
         self._final = ThreadPoolExecutor(1, thread_name_prefix="vpd-final")
         self.active: set[str] = set()
         self.n_written = 0
+        self.monitor = Monitor(monitor_token)  # every event of every call, to the web app's live board
 
     # ------------------------------------------------------------------ running
 
@@ -152,6 +156,9 @@ class StreamServer:
     # ------------------------------------------------------------------ one connection
 
     async def handle(self, ws: ServerConnection) -> None:
+        if self.monitor.wants(ws):
+            await self.monitor.serve(ws)
+            return
         try:
             start, metadata = await self._open(ws)
         except ProtocolError as e:
@@ -168,6 +175,7 @@ class StreamServer:
             )
             return
         self.active.add(start.call_id)
+        self.monitor.opened(start.call_id, metadata)
         try:
             async with self._loading:  # the first calls wait for the one load of the models
                 if self.pipeline is None:
@@ -317,15 +325,17 @@ class StreamServer:
                 self.alerts.send(event.model_dump(mode="json"))
             await self._send(ws, event)
 
-    async def _send(self, ws: ServerConnection, event: ServerEvent) -> None:
+    async def _send(self, ws: ServerConnection, event: ServerEvent, publish: bool = True) -> None:
         try:
             await ws.send(event.model_dump_json())
         except ConnectionClosed:
             pass  # the client is gone; scoring and alerts go on
+        if publish:
+            self.monitor.publish(event)
 
     async def _refuse(self, ws: ServerConnection, call_id: str | None, message: str, code: int) -> None:
         log.info("refused a call: %s", message)
-        await self._send(ws, ErrorEvent(call_id=call_id, message=message, fatal=True))
+        await self._send(ws, ErrorEvent(call_id=call_id, message=message, fatal=True), publish=False)
         await ws.close(code, message[:120])
 
 
@@ -380,6 +390,8 @@ def run_server(
     os.environ.setdefault("OMP_WAIT_POLICY", OMP_WAIT_POLICY)  # read when torch loads, with the classifier
     token = os.environ.get(TOKEN_ENV, "").strip() or None
     check_bind(host, allow_remote, token)
+    monitor_token = os.environ.get(MONITOR_TOKEN_ENV, "").strip() or None
+    check_monitor_token(monitor_token)
     try:
         key = load_key(key_file)
     except MetadataError:
@@ -395,7 +407,8 @@ def run_server(
     elif not is_loopback(host):
         log.warning("listening on %s without TLS: put a TLS proxy in front, or pass --tls-cert/--tls-key", host)
     store = Store.open(store_target) if store_target else None
-    server = StreamServer(config, out_dir, pipeline=Pipeline(config), store=store, token=token, pseudonym_key=key)
+    server = StreamServer(config, out_dir, pipeline=Pipeline(config), store=store, token=token, pseudonym_key=key,
+                          monitor_token=monitor_token)
 
     async def main() -> None:
         stop = asyncio.Event()
