@@ -118,6 +118,8 @@ class StreamConfig(_Section):
     context_s: float = Field(4.0, ge=0)  # audio before an utterance that the recogniser reads with it
     queue_frames: int = Field(256, gt=0)  # PCM frames a call may have waiting; when full the sender is slowed
     max_calls: int = Field(8, gt=0)  # calls at once; more are refused with an error
+    batch_across_calls: bool = True  # one batched transcription for the pieces of all calls ready at once
+    partial_max_behind_s: float = Field(1.0, gt=0)  # a call lagging more audio than this gets no partials
     webhook_url: str | None = Field(None, pattern=r"^https?://")  # alerts are POSTed here as JSON
     webhook_timeout_s: float = Field(5.0, gt=0)
     webhook_retries: int = Field(4, ge=0)  # retries after a failed POST, waiting 1, 2, 4, ... s

@@ -15,6 +15,8 @@ from vpd_speech.config import AsrConfig, VadConfig
 from vpd_speech.models import ModelError, resolve_whisper
 from vpd_speech.schema import Word
 
+TIME_GRID = 320  # samples: Whisper's word times are multiples of 20 ms
+
 
 @dataclass
 class Segment:
@@ -113,6 +115,50 @@ class Transcriber:
             out[i].append(_segment(s, time=lambda t, i=i: windows[i].to_call_time(t - offsets[i])))
         return out
 
+    def transcribe_pieces(self, pieces: list[tuple[np.ndarray, float]]) -> list[list[Segment]]:
+        """Transcribe several pieces (16 kHz samples, offset in seconds) in one batch, each heard and timed
+        exactly as `transcribe` hears it alone: its speech glued by the VAD, one encoder window each, word
+        times mapped back the way faster-whisper maps them (a word's chunk by its middle, 10 ms).
+
+        For the stream server, which hears the live pieces of all calls ready at once together."""
+        from faster_whisper.vad import SpeechTimestampsMap, get_speech_timestamps
+
+        out: list[list[Segment]] = [[] for _ in pieces]
+        parts, clips, offsets, maps, owners, at = [], [], [], [], [], 0
+        for i, (samples, _) in enumerate(pieces):
+            chunks = get_speech_timestamps(samples, self.vad)
+            if not chunks:
+                continue  # no speech: nothing to hear
+            audio = np.concatenate([samples[c["start"] : c["end"]] for c in chunks])
+            pad = -len(audio) % TIME_GRID  # each piece starts on the 20 ms grid of Whisper's word times
+            parts += [audio, np.zeros(pad, dtype=np.float32)]
+            clips.append({"start": (at + 0.5) / SAMPLE_RATE, "end": (at + len(audio) + 0.5) / SAMPLE_RATE})
+            offsets.append(at / SAMPLE_RATE)
+            maps.append(SpeechTimestampsMap(chunks, SAMPLE_RATE))
+            owners.append(i)
+            at += len(audio) + pad
+        if not clips:
+            return out
+        batch = np.concatenate(parts).astype(np.float32)
+        if self.batched is not None:
+            segments, _ = self.batched.transcribe(
+                batch, batch_size=self.config.batch_size, clip_timestamps=clips, vad_filter=False, **self._options()
+            )
+        else:
+            segments, _ = self.model.transcribe(
+                batch,
+                clip_timestamps=[t for c in clips for t in (c["start"], c["end"])],
+                vad_filter=False,
+                condition_on_previous_text=self.config.condition_on_previous_text,
+                **self._options(),
+            )
+        for s in segments:
+            if not s.text.strip():
+                continue
+            k = window_of(offsets, (s.start + s.end) / 2)
+            out[owners[k]].append(_restored(s, maps[k], offsets[k], pieces[owners[k]][1]))
+        return out
+
     def transcribe(self, samples: np.ndarray, offset: float = 0.0) -> list[Segment]:
         """Transcribe the speech of one 16 kHz channel (VAD inside, so silence costs nothing).
 
@@ -145,6 +191,26 @@ def segments_from(segments: list[Segment], start: float) -> list[Segment]:
         if words:
             out.append(s.keeping(words))
     return out
+
+
+def _restored(s, ts_map, start: float, offset: float) -> Segment:
+    """Our Segment from faster-whisper's, for a glued piece that began at `start` in the batch: times back
+    in the piece as faster-whisper's own VAD path restores them (`restore_speech_timestamps`), + `offset`."""
+    times = []
+    for w in s.words or []:
+        a, b = w.start - start, w.end - start
+        chunk = ts_map.get_chunk_index((a + b) / 2)
+        times.append((ts_map.get_original_time(a, chunk) + offset, ts_map.get_original_time(b, chunk) + offset))
+    words = [
+        Word(start=a, end=b, text=w.word.strip(), probability=w.probability)
+        for w, (a, b) in zip(s.words or [], times, strict=True)
+    ]
+    if times:
+        first, last = times[0][0], times[-1][1]
+    else:
+        first = ts_map.get_original_time(s.start - start) + offset
+        last = ts_map.get_original_time(s.end - start, is_end=True) + offset
+    return Segment(first, last, s.text.strip(), [w for w in words if w.text], s.no_speech_prob, s.avg_logprob)
 
 
 def _segment(s, time) -> Segment:

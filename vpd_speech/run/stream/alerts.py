@@ -33,9 +33,16 @@ class AlertSink:
         self.log_path = Path(log_path) if log_path else None
         self._queue: queue.Queue[dict | None] = queue.Queue()
         self._thread: threading.Thread | None = None
+        self.failed_posts = 0  # webhook attempts that failed (retried or not), for /metrics
+        self.undelivered = 0  # alerts the webhook never took after all retries, for /metrics
         if self.webhook_url or self.log_path:
             self._thread = threading.Thread(target=self._run, name="vpd-alerts", daemon=True)
             self._thread.start()
+
+    @property
+    def waiting(self) -> int:
+        """Alerts queued for delivery and not yet handled."""
+        return self._queue.qsize()
 
     def send(self, alert: dict) -> None:
         if self._thread is not None:
@@ -75,9 +82,11 @@ class AlertSink:
                 return
             except (urllib.error.URLError, OSError) as e:  # HTTPError (4xx/5xx) is a URLError
                 reason = e
+                self.failed_posts += 1
             if attempt < self.retries:
                 log.warning("alert webhook failed (%s), attempt %d of %d", reason, attempt + 1, self.retries + 1)
                 time.sleep(self.backoff_s * 2**attempt)
+        self.undelivered += 1
         log.error(
             "alert for call %s not delivered to the webhook after %d attempts: %s",
             alert.get("call_id"),

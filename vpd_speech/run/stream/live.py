@@ -12,6 +12,7 @@ Every method blocks on model work; the server calls them from its model threads,
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
@@ -30,6 +31,18 @@ from vpd_speech.timeline.build import build_timeline
 ALERT_KINDS = ("threat", "repeated_after_correction")  # level 4; level 3 again after the agent addressed it
 CONTEXT_WINDOW_S = 28.0  # context and utterance together stay within one 30 s Whisper window
 WORD_SLACK_S = 0.05  # a word of the utterance ends at least this far into its VAD region
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Audio of one channel to transcribe (samples): the words in [a, b) are kept, [context, a) is heard
+    only as context. `final`: the utterance ended (else it is still going on: a partial result)."""
+
+    channel: int
+    context: int
+    a: int
+    b: int
+    final: bool
 
 
 class SampleBuffer:
@@ -109,51 +122,89 @@ class LiveCall:
     def step(self, flush: bool = False) -> list[ServerEvent]:
         """Look for ended (and long ongoing) utterances in the new audio, transcribe them, return the events.
 
+        The call on its own: each piece is transcribed alone. The stream server's worker does the same in
+        three parts (`look`, a batched transcription of the pieces of all calls, `hear`)."""
+        pieces = self.look(flush)
+        return self.hear(pieces, [self.hear_alone(p) for p in pieces])
+
+    def look(self, flush: bool = False, partials: bool = True) -> list[Piece]:
+        """The pieces to transcribe in the new audio: utterances that ended, and a long one going on.
+
         The audio is looked at on a fixed grid of positions (every `stream.step_s`), one position at a time
-        also when the step runs late, so what is transcribed, and the events, do not depend on the load."""
+        also when the step runs late, so the final pieces, and the events, do not depend on the load. A
+        partial piece is asked for only at the last position (and not when `partials` is False: the server
+        is behind)."""
         samples = self.buffer.view()
         n = samples.shape[1]
-        changed = False
+        pieces: list[Piece] = []
         while self._stepped + self._grid <= n:
             self._stepped += self._grid
             caught_up = self._stepped + self._grid > n
-            changed |= self._look(samples[:, : self._stepped], partials=caught_up and not flush)
+            pieces += self._look(samples[:, : self._stepped], partials=partials and caught_up and not flush)
         if flush:
             self._stepped = n
-            changed |= self._look(samples, partials=False, flush=True)
-        return self._events() if changed else []
+            pieces += self._look(samples, partials=False, flush=True)
+        return pieces
 
-    def _look(self, samples: np.ndarray, partials: bool, flush: bool = False) -> bool:
-        """Transcribe the utterances that ended in `samples` (and a long one going on); True if any."""
+    def hear(self, pieces: list[Piece], heard: list[list[Segment]]) -> list[ServerEvent]:
+        """Take the transcripts of `pieces` (in their order) into the call; the events of what changed."""
+        for piece, segments in zip(pieces, heard, strict=True):
+            ch = piece.channel
+            words = (
+                segments_from(segments, piece.a / SAMPLE_RATE + WORD_SLACK_S) if piece.context < piece.a else segments
+            )
+            if piece.final:
+                self._committed[ch] += words
+                self._committed_end[ch] = piece.b / SAMPLE_RATE
+                self._partial[ch] = []
+            else:
+                self._partial[ch] = words
+                self._partial_at[ch] = piece.b
+        return self._events() if pieces else []
+
+    @property
+    def behind_s(self) -> float:
+        """Seconds of audio received that no step has looked at yet: how far this call's live steps lag."""
+        return (self.buffer.n - self._stepped) / SAMPLE_RATE
+
+    def _look(self, samples: np.ndarray, partials: bool, flush: bool = False) -> list[Piece]:
+        """The pieces of the utterances that ended in `samples` (and of a long one going on)."""
         n = samples.shape[1]
-        changed = False
+        pieces = []
         for ch in range(self.channels):
             closed, still_open = self._vad[ch].update(samples[ch], flush=flush)
             if closed:
-                self._committed[ch] += self._transcribe(samples, ch, closed[0][0], closed[-1][1])
-                self._committed_end[ch] = closed[-1][1] / SAMPLE_RATE
-                self._partial[ch] = []
-                changed = True
+                pieces.append(self._piece(ch, closed[0][0], closed[-1][1], final=True))
             if partials and still_open is not None and self._partial_due(ch, still_open[0], n):
-                self._partial[ch] = self._transcribe(samples, ch, still_open[0], n)
-                self._partial_at[ch] = n
-                changed = True
-        return changed
+                pieces.append(self._piece(ch, still_open[0], n, final=False))
+        return pieces
 
-    def _transcribe(self, samples: np.ndarray, ch: int, a: int, b: int) -> list[Segment]:
-        """The words of channel `ch` spoken in samples [a, b). Up to `stream.context_s` of the channel's audio
-        before goes along (within one 30 s Whisper window): a lone 3 s piece is transcribed markedly worse.
-        The piece is heard through the VAD, speech only, whatever `asr.stereo` says for recordings: heard
-        raw, with its silences, Whisper ran into repetition loops on the threat example and the live alert
-        came only at the end (README "Live calls")."""
+    def _piece(self, ch: int, a: int, b: int, final: bool) -> Piece:
+        """The piece for the words of channel `ch` in samples [a, b). Up to `stream.context_s` of the
+        channel's audio before goes along (within one 30 s Whisper window): a lone 3 s piece is transcribed
+        markedly worse."""
         c = min(a, max(0, a - int(self.options.context_s * SAMPLE_RATE), b - int(CONTEXT_WINDOW_S * SAMPLE_RATE)))
-        segments = self.transcriber.transcribe(samples[ch, c:b], offset=c / SAMPLE_RATE)
-        return segments_from(segments, a / SAMPLE_RATE + WORD_SLACK_S) if c < a else segments
+        return Piece(ch, c, a, b, final)
+
+    def hear_alone(self, piece: Piece) -> list[Segment]:
+        """The words Whisper hears in one piece, alone. The piece is heard through the VAD, speech only,
+        whatever `asr.stereo` says for recordings: heard raw, with its silences, Whisper ran into repetition
+        loops on the threat example and the live alert came only at the end (README "Live calls")."""
+        signal = self.buffer.view()[piece.channel, piece.context : piece.b]
+        return self.transcriber.transcribe(signal, offset=piece.context / SAMPLE_RATE)
+
+    def signal(self, channel: int) -> np.ndarray:
+        """The channel's 16 kHz samples so far (a view: valid until more audio is pushed)."""
+        return self.buffer.view()[channel]
 
     def end(self) -> list[ServerEvent]:
         """The stream is over: take the resampler's last samples and transcribe whatever is left."""
-        self.buffer.append(self.decoder.flush())
+        self.close_input()
         return self.step(flush=True)
+
+    def close_input(self) -> None:
+        """The stream is over: take the resampler's last samples (then a step with `flush` ends the call)."""
+        self.buffer.append(self.decoder.flush())
 
     def finish(self, ended: str) -> CallResult:
         """Score everything received, the way `vpd score` scores a recording of it."""

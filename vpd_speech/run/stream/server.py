@@ -1,14 +1,17 @@
 """`vpd stream serve`: the WebSocket server for live calls (the `websockets` package, asyncio).
 
 One Pipeline (one set of models) serves every call. Model work never runs on the event loop: one thread
-does the live steps of all calls in turn, another the final scoring of calls that ended, so a call that
-ends does not stall the live ones. Each call has a bounded queue of PCM frames; when it is full the server
+(worker.py) does the live steps of all calls, the pieces of every call ready at that moment in one batched
+transcription, another the final scoring of calls that ended, so a call that ends does not stall the live
+ones. Each call has a bounded queue of PCM frames; when it is full the server
 stops reading that connection, which slows the sender down (TCP backpressure) instead of filling memory.
 A bad message or bad audio ends only its own call, with an error event that says why.
 
 Security: loopback only by default. Another address needs `allow_remote` and a shared token (env
 VPD_STREAM_TOKEN), sent as `Authorization: Bearer <token>` or as `token` in the start message. The monitor
 (monitor.py, for the web app's live board) takes subscribers on this machine with their own token only.
+Plain HTTP GET on the same port: `/metrics` (Prometheus text, metrics.py) and `/healthz`, with the stream's
+token when one is set.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -28,6 +32,7 @@ from pathlib import Path
 
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
 
 from vpd_speech.audio.decode import AudioError
 from vpd_speech.config import PipelineConfig
@@ -35,6 +40,7 @@ from vpd_speech.pipeline import Pipeline
 from vpd_speech.reports.outputs import write_call, write_tables
 from vpd_speech.run.stream.alerts import AlertSink
 from vpd_speech.run.stream.live import LiveCall
+from vpd_speech.run.stream.metrics import Arrivals, Metrics
 from vpd_speech.run.stream.monitor import MONITOR_TOKEN_ENV, Monitor, check_monitor_token
 from vpd_speech.run.stream.protocol import (
     Alert,
@@ -47,6 +53,7 @@ from vpd_speech.run.stream.protocol import (
     Start,
     parse_client_message,
 )
+from vpd_speech.run.stream.worker import LiveWorker, StepDone
 from vpd_speech.store.metadata import MetadataError, parse_started_at, pseudonymise
 
 log = logging.getLogger("vpd_speech.run.stream")
@@ -54,6 +61,7 @@ log = logging.getLogger("vpd_speech.run.stream")
 TOKEN_ENV = "VPD_STREAM_TOKEN"
 MAX_FRAME_BYTES = 4 << 20  # one PCM frame: 4 MiB is over 2 minutes of 8 kHz stereo
 START_TIMEOUT_S = 30.0
+METRICS_PATH, HEALTH_PATH = "/metrics", "/healthz"
 CLOSE_POLICY, CLOSE_BAD_DATA, CLOSE_BUSY = 1008, 1007, 1013
 # Live steps and final scoring run at the same time, so the OpenMP threads of CTranslate2 and torch share
 # the cores; spinning while they wait (OpenMP's default) made the classifier's torch encoder ~25x slower
@@ -98,6 +106,7 @@ class _Feed:
 
     queue: asyncio.Queue
     failed: str | None = None  # bad audio: the worker stopped reading the queue
+    arrivals: Arrivals | None = None  # when the call's audio came in, to time its final events
 
 
 class StreamServer:
@@ -119,7 +128,7 @@ class StreamServer:
         self.config = config
         self.options = config.stream
         self.pipeline = pipeline
-        self._live_transcriber = None  # the live thread's view of the shared model, see Transcriber.sharing_model
+        self.worker: LiveWorker | None = None  # the live steps of all calls; started with the first call
         self._loading = asyncio.Lock()
         self.out_dir = Path(out_dir)
         self.store = store
@@ -127,9 +136,10 @@ class StreamServer:
         self.pseudonym_key = pseudonym_key
         o = self.options
         self.alerts = AlertSink(o.webhook_url, o.alert_log, timeout_s=o.webhook_timeout_s, retries=o.webhook_retries)
-        self._live = ThreadPoolExecutor(1, thread_name_prefix="vpd-live")
         self._final = ThreadPoolExecutor(1, thread_name_prefix="vpd-final")
         self.active: set[str] = set()
+        self.metrics = Metrics()
+        self._open_calls: dict[str, tuple[LiveCall, _Feed]] = {}  # for the gauges of /metrics
         self.n_written = 0
         self.monitor = Monitor(monitor_token)  # every event of every call, to the web app's live board
 
@@ -139,7 +149,9 @@ class StreamServer:
         self, host: str, port: int, stop: asyncio.Event, ready: Callable[[int], None] | None = None, ssl=None
     ):
         """Serve until `stop` is set; then open calls are ended as dropped, scored and stored."""
-        async with serve(self.handle, host, port, max_size=MAX_FRAME_BYTES, compression=None, ssl=ssl) as server:
+        async with serve(
+            self.handle, host, port, max_size=MAX_FRAME_BYTES, compression=None, ssl=ssl, process_request=self.http
+        ) as server:
             if ready is not None:
                 ready(server.sockets[0].getsockname()[1])
             await stop.wait()
@@ -147,7 +159,8 @@ class StreamServer:
 
     def close(self) -> None:
         """Finish the threads and the alert queue; rebuild the out folder's tables if calls were written."""
-        self._live.shutdown()
+        if self.worker is not None:
+            self.worker.close()
         self._final.shutdown()
         self.alerts.close()
         if self.n_written:
@@ -162,28 +175,36 @@ class StreamServer:
         try:
             start, metadata = await self._open(ws)
         except ProtocolError as e:
+            self.metrics.add("vpd_stream_calls_total", outcome="refused")
             await self._refuse(ws, None, str(e), CLOSE_POLICY)
             return
         except (TimeoutError, ConnectionClosed):
             return
         if start.call_id in self.active:
+            self.metrics.add("vpd_stream_calls_total", outcome="refused")
             await self._refuse(ws, start.call_id, f"call {start.call_id} is already streaming", CLOSE_POLICY)
             return
         if len(self.active) >= self.options.max_calls:
+            self.metrics.add("vpd_stream_calls_total", outcome="refused_busy")
             await self._refuse(
-                ws, start.call_id, f"server busy: {len(self.active)} calls (stream.max_calls)", CLOSE_BUSY
+                ws,
+                start.call_id,
+                f"server busy: {len(self.active)} calls open, the most this server takes (stream.max_calls); "
+                "try again later or another server",
+                CLOSE_BUSY,
             )
             return
         self.active.add(start.call_id)
+        self.metrics.add("vpd_stream_calls_total", outcome="accepted")
         self.monitor.opened(start.call_id, metadata)
         try:
             async with self._loading:  # the first calls wait for the one load of the models
                 if self.pipeline is None:
                     loop = asyncio.get_running_loop()
-                    self.pipeline = await loop.run_in_executor(self._live, Pipeline, self.config)
-                if self._live_transcriber is None:
-                    self._live_transcriber = self.pipeline.transcriber.sharing_model()
-            await self._call(ws, LiveCall(self.pipeline, start, metadata, self.options, self._live_transcriber))
+                    self.pipeline = await loop.run_in_executor(self._final, Pipeline, self.config)
+                if self.worker is None:
+                    self.worker = LiveWorker(self.pipeline.transcriber.sharing_model(), self.options, self.metrics)
+            await self._call(ws, LiveCall(self.pipeline, start, metadata, self.options, self.worker.transcriber))
         finally:
             self.active.discard(start.call_id)
 
@@ -226,7 +247,8 @@ class StreamServer:
 
     async def _call(self, ws: ServerConnection, live: LiveCall) -> None:
         """Read frames into the call's queue until 'end' or a dropped connection; the worker does the rest."""
-        feed = _Feed(asyncio.Queue(self.options.queue_frames))
+        feed = _Feed(asyncio.Queue(self.options.queue_frames), arrivals=Arrivals())
+        self._open_calls[live.call_id] = (live, feed)
         worker = asyncio.create_task(self._work(ws, live, feed))
         await self._send(ws, Ready(call_id=live.call_id))
         ended = "dropped"
@@ -252,7 +274,10 @@ class StreamServer:
         finally:
             if feed.failed is None:
                 await feed.queue.put(_Stop(ended))
-            await worker
+            try:
+                await worker
+            finally:
+                self._open_calls.pop(live.call_id, None)
 
     async def _work(self, ws: ServerConnection, live: LiveCall, feed: _Feed) -> None:
         """Feed frames to the call, run a live step whenever enough audio came in, and finish the call."""
@@ -264,6 +289,7 @@ class StreamServer:
             try:
                 for pcm in (i for i in items if isinstance(i, bytes)):
                     live.push(pcm)
+                feed.arrivals.mark(live.buffer.n, time.monotonic())
             except AudioError as e:
                 feed.failed = str(e)  # set before any await: the reader stops queueing at once
                 await self._send(ws, ErrorEvent(call_id=live.call_id, message=feed.failed, fatal=True))
@@ -272,9 +298,11 @@ class StreamServer:
             if stop is not None:
                 break
             if live.due():
-                await self._emit(ws, await self._model(loop, self._live, live.step, live.call_id))
+                await self._emit(ws, await self._step(live, feed))
         ended = "error" if feed.failed else stop.ended
-        await self._emit(ws, await self._model(loop, self._live, live.end, live.call_id))
+        live.close_input()
+        feed.arrivals.mark(live.buffer.n, time.monotonic())
+        await self._emit(ws, await self._step(live, feed, flush=True))
         try:
             result, path = await loop.run_in_executor(self._final, self._finish, live, ended)
         except Exception as e:  # reported to the client and the log; the server goes on
@@ -302,16 +330,24 @@ class StreamServer:
         if feed.failed:
             await ws.close(CLOSE_BAD_DATA, "bad audio")
 
-    async def _model(self, loop, pool: ThreadPoolExecutor, fn, call_id: str) -> list[ServerEvent]:
-        """Run a live step in the model thread; an internal failure is reported and the call goes on."""
+    async def _step(self, live: LiveCall, feed: _Feed, flush: bool = False) -> list[ServerEvent]:
+        """Run a live step in the worker; an internal failure is reported and the call goes on. Each final
+        piece's latency (from the arrival of its end to now, when its events go out) is recorded."""
         try:
-            return await loop.run_in_executor(pool, fn)
+            done: StepDone = await asyncio.wrap_future(self.worker.submit(live, flush))
         except Exception as e:  # a bug must not end the call: it is logged and the call goes on
-            log.exception("call %s: live step failed", call_id)
-            return [ErrorEvent(call_id=call_id, message=f"internal error in live processing: {e}", fatal=False)]
+            log.exception("call %s: live step failed", live.call_id)
+            return [ErrorEvent(call_id=live.call_id, message=f"internal error in live processing: {e}", fatal=False)]
+        now = time.monotonic()
+        for end in done.final_ends:
+            arrived = feed.arrivals.time_of(end)
+            if arrived is not None:
+                self.metrics.observe_latency(now - arrived)
+        return done.events
 
     def _finish(self, live: LiveCall, ended: str):
         result = live.finish(ended)
+        self.metrics.add("vpd_stream_calls_ended_total", ended=ended)
         path = write_call(result, self.out_dir)
         if self.store is not None:
             self.store.write_call(result)
@@ -321,6 +357,7 @@ class StreamServer:
     async def _emit(self, ws: ServerConnection, events: list[ServerEvent]) -> None:
         for event in events:
             if isinstance(event, Alert):
+                self.metrics.add("vpd_stream_alerts_total")
                 log.warning("ALERT call %s: %s at %.1f s", event.call_id, event.kind, event.time)
                 self.alerts.send(event.model_dump(mode="json"))
             await self._send(ws, event)
@@ -332,6 +369,52 @@ class StreamServer:
             pass  # the client is gone; scoring and alerts go on
         if publish:
             self.monitor.publish(event)
+
+    # ------------------------------------------------------------------ plain HTTP: /metrics, /healthz
+
+    def http(self, ws: ServerConnection, request: Request) -> Response | None:
+        """Answer GET /metrics and /healthz as plain HTTP (the stream's token when one is set); anything
+        else goes on to the WebSocket handshake (calls, the monitor)."""
+        path = request.path.split("?", 1)[0]
+        if path not in (METRICS_PATH, HEALTH_PATH):
+            return None
+        if self.token is not None:
+            given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+            if not hmac.compare_digest(given.encode(), self.token.encode()):
+                return ws.respond(401, "missing or wrong token\n")
+        if path == HEALTH_PATH:
+            status, text = self.health()
+            return ws.respond(status, text + "\n")
+        response = ws.respond(200, self.metrics_text())
+        del response.headers["Content-Type"]  # respond() says text/plain; Prometheus wants its version too
+        response.headers["Content-Type"] = "text/plain; version=0.0.4; charset=utf-8"
+        return response
+
+    def health(self) -> tuple[int, str]:
+        """For a load balancer: 200 while calls are taken, 503 when full or when the live worker died."""
+        if self.worker is not None and not self.worker.alive:
+            return 503, "live worker stopped"
+        if len(self.active) >= self.options.max_calls:
+            return 503, f"full: {len(self.active)} of {self.options.max_calls} calls (stream.max_calls)"
+        return 200, f"ok: {len(self.active)} of {self.options.max_calls} calls"
+
+    def metrics_text(self) -> str:
+        """/metrics: the counters and latencies, with the gauges of this moment."""
+        behind = {c: round(live.behind_s, 3) for c, (live, _) in self._open_calls.items()}
+        gauges = {
+            "vpd_stream_calls_open": len(self.active),
+            "vpd_stream_calls_max": self.options.max_calls,
+            "vpd_stream_worker_queue": self.worker.waiting if self.worker else 0,
+            "vpd_stream_behind_seconds": max(behind.values(), default=0.0),
+            "vpd_stream_alerts_waiting": self.alerts.waiting,
+            "vpd_stream_webhook_failures_total": self.alerts.failed_posts,
+            "vpd_stream_webhook_undelivered_total": self.alerts.undelivered,
+        }
+        per_call = {
+            "vpd_stream_call_behind_seconds": behind,
+            "vpd_stream_call_queue_frames": {c: feed.queue.qsize() for c, (_, feed) in self._open_calls.items()},
+        }
+        return self.metrics.render(gauges, per_call)
 
     async def _refuse(self, ws: ServerConnection, call_id: str | None, message: str, code: int) -> None:
         log.info("refused a call: %s", message)
@@ -407,8 +490,15 @@ def run_server(
     elif not is_loopback(host):
         log.warning("listening on %s without TLS: put a TLS proxy in front, or pass --tls-cert/--tls-key", host)
     store = Store.open(store_target) if store_target else None
-    server = StreamServer(config, out_dir, pipeline=Pipeline(config), store=store, token=token, pseudonym_key=key,
-                          monitor_token=monitor_token)
+    server = StreamServer(
+        config,
+        out_dir,
+        pipeline=Pipeline(config),
+        store=store,
+        token=token,
+        pseudonym_key=key,
+        monitor_token=monitor_token,
+    )
 
     async def main() -> None:
         stop = asyncio.Event()
