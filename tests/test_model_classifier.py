@@ -22,21 +22,34 @@ from vpd_speech.nlp.model_classifier import DEFAULT_MODEL_DIR
 
 MODEL_DIR = DEFAULT_MODEL_DIR
 
-# Pass-rate floors per hard-case type, set from the measured rates of the committed model (see the model
-# card) minus a margin: they catch regressions, they do not claim the types are solved. Clean text only.
-FUNCTIONAL_FLOOR = {  # measured pass rate of the committed model (frozen e5 + markers + n-gram head) in brackets
-    "misleading_marker": 0.85,  # (1.00)
-    "legitimate_announcement": 0.9,  # (1.00)
-    "untargeted_profanity": 0.85,  # (0.88)
-    "self_anger": 0.85,  # (1.00)
-    "negation": 0.85,  # (1.00)
-    "reported_speech": 0.8,  # (0.80; 1.00 in session 3)
-    "sarcasm": 0.6,  # (0.67; 1.00 in session 3: "Goh, acht weken voor een afvalpas, knap werk hoor" now reads neutraal)
-    "sexual": 0.3,  # (0.33): a known weakness, sexual intimidation is mostly read as level 3
-    "doxxing": 0.9,  # (1.00; 0.67 in session 2, when "ik weet waar je auto staat" read as neutraal)
-    "self_harm": 0.9,  # (1.00)
-    "agent_quotes_caller": 0.7,  # (0.86)
+# Per hard-case type of the functional suite (clean text): (floor, target). The floor is the committed model's
+# measured pass rate minus a margin and catches regressions; the target is what the type must reach (issue 15:
+# threats caught >= 0.92, identity statements flagged <= 2%, hard negatives <= 5%). Types below their target
+# are strict xfails (BELOW_TARGET), so reaching a target fails the run until it is moved out of that list.
+FUNCTIONAL = {  # measured pass rate of the committed model (0.3) in brackets
+    "misleading_marker": (0.85, 0.9),  # (1.00)
+    "legitimate_announcement": (0.9, 0.9),  # (1.00)
+    "untargeted_profanity": (0.75, 0.9),  # (0.88)
+    "self_anger": (0.85, 0.9),  # (1.00)
+    "negation": (0.85, 0.9),  # (1.00)
+    "reported_speech": (0.6, 0.8),  # (0.80)
+    "sarcasm": (0.5, 0.8),  # (0.67)
+    "sexual": (0.4, 0.9),  # (0.56): sexual intimidation is mostly read as level 3
+    "doxxing": (0.9, 0.9),  # (1.00)
+    "self_harm": (0.8, 0.9),  # (0.92)
+    "agent_quotes_caller": (0.7, 0.8),  # (0.86)
+    "identity_neutral": (0.9, 0.98),  # (1.00)
+    "identity_positive": (0.5, 0.98),  # (0.67): three positive statements about a group read 3/4
+    "identity_complaint": (0.55, 0.9),  # (0.67): the misses read neutraal, one reads dreiging
+    "object_anger": (0.75, 0.9),  # (0.88)
+    "threat_group": (0.7, 0.92),  # (0.80): "jullie" pulls threats against the department to kritiek
+    "threat_third_party": (0.7, 0.92),  # (0.82)
+    "threat_property": (0.8, 0.92),  # (0.92, 11 of 12: just under)
+    "threat_wish_norm": (0.7, 0.92),  # (0.82)
+    "threat_no_jij": (0.9, 0.92),  # (1.00)
 }
+BELOW_TARGET = {"sarcasm", "sexual", "identity_positive", "identity_complaint", "object_anger", "threat_group",
+                "threat_third_party", "threat_property", "threat_wish_norm", "untargeted_profanity"}
 
 
 # ----------------------------------------------------------------------------- no model needed
@@ -332,27 +345,41 @@ def test_clear_cases(clf):
 
 
 def test_functional_suite_covers_every_type():
-    assert set(cases()) == set(FUNCTIONAL_FLOOR)
+    assert set(cases()) == set(FUNCTIONAL)
     assert all(len(v) >= 3 for v in cases().values())
+    assert BELOW_TARGET <= set(FUNCTIONAL)
+
+
+_RATES: dict[str, tuple[float, list[str]]] = {}
+
+
+def _pass_rate(clf, kind: str) -> tuple[float, list[str]]:
+    """Share of a type's cases the classifier gets right, and the misses (computed once per type)."""
+    if kind not in _RATES:
+        ok, fails = [], []
+        for role in ("caller", "agent"):
+            sel = [r for r in cases()[kind] if r[1] == role]
+            for (text, _, expected), c in zip(sel, clf.classify([t for t, _, _ in sel], role) if sel else []):
+                hit = (c.level in expected) if role == "caller" else (c.label in expected)
+                ok.append(hit)
+                if not hit:
+                    fails.append(f"{text!r}: got {c.label}, want {sorted(map(str, expected))}")
+        _RATES[kind] = (float(np.mean(ok)), fails)
+    return _RATES[kind]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", sorted(FUNCTIONAL_FLOOR))
-def test_functional_pass_rate(clf, kind):
-    rows = cases()[kind]
-    ok = []
-    fails = []
-    for role in ("caller", "agent"):
-        sel = [r for r in rows if r[1] == role]
-        if not sel:
-            continue
-        for (text, _, expected), c in zip(sel, clf.classify([t for t, _, _ in sel], role)):
-            hit = (c.level in expected) if role == "caller" else (c.label in expected)
-            ok.append(hit)
-            if not hit:
-                fails.append(f"{text!r}: got {c.label}, want {sorted(map(str, expected))}")
-    rate = float(np.mean(ok))
-    print(f"\nfunctional {kind}: pass rate {rate:.2f} ({sum(ok)}/{len(ok)})")
-    for f in fails:
-        print("  miss:", f)
-    assert rate >= FUNCTIONAL_FLOOR[kind], fails
+@pytest.mark.parametrize("kind", sorted(FUNCTIONAL))
+def test_functional_floor(clf, kind):
+    rate, fails = _pass_rate(clf, kind)
+    print(f"\nfunctional {kind}: pass rate {rate:.2f}; misses: {fails}")
+    assert rate >= FUNCTIONAL[kind][0], fails
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", [
+    pytest.param(k, marks=pytest.mark.xfail(strict=True, reason="below its issue-15 target")) if k in BELOW_TARGET
+    else k for k in sorted(FUNCTIONAL)])
+def test_functional_target(clf, kind):
+    rate, fails = _pass_rate(clf, kind)
+    assert rate >= FUNCTIONAL[kind][1], fails

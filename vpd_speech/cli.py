@@ -182,6 +182,8 @@ def _train_fit(args: argparse.Namespace) -> int:
 
     kw = {"epochs": args.epochs} if args.epochs else {}
     authors = tuple(a for a in args.authors.split(",") if a) if args.authors != "none" else ()
+    if args.threat_recall is not None:
+        kw["threat_recall"] = args.threat_recall or None
     train(args.corpus, args.out, seed=args.seed, asr_path=args.asr, use_markers=not args.no_markers,
           threads=args.threads, method=args.method, authors=authors, log=_say, **kw)
     return 0
@@ -191,7 +193,8 @@ def _train_calibrate(args: argparse.Namespace) -> int:
     from vpd_speech.training.calibrate import calibrate
     from vpd_speech.training.examples import read_asr, read_tsv
 
-    calibrate(args.out, read_tsv(args.corpus), read_asr(args.asr), threads=args.threads, log=_say)
+    kw = {} if args.threat_recall is None else {"threat_recall": args.threat_recall or None}
+    calibrate(args.out, read_tsv(args.corpus), read_asr(args.asr), threads=args.threads, log=_say, **kw)
     return 0
 
 
@@ -553,11 +556,15 @@ def _train_commands(train: argparse.ArgumentParser, command) -> None:
     fit.add_argument("--epochs", type=int, help="LoRA epochs (default: 3)")
     fit.add_argument("--threads", type=int, default=2, help="torch CPU threads")
     fit.add_argument("--no-markers", dest="no_markers", action="store_true", help="heads without marker features")
+    fit.add_argument("--threat-recall", dest="threat_recall", type=float,
+                     help="dev dreiging recall the threat offset aims at; 0: no offset (default: 0.9)")
     cal = command(steps, "calibrate", "refit the dreiging offset and the temperatures on dev and rescore dev/test", _train_calibrate)
     cal.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="labelled corpus TSV")
     cal.add_argument("--asr", default=str(DEFAULT_ASR), help="ASR transcripts of the corpus")
     cal.add_argument("--out", default=str(DEFAULT_OUT), help="the model folder to recalibrate")
     cal.add_argument("--threads", type=int, default=2, help="torch CPU threads")
+    cal.add_argument("--threat-recall", dest="threat_recall", type=float,
+                     help="dev dreiging recall the threat offset aims at; 0: no offset (default: 0.9)")
 
 
 def main(argv: list[str] | None = None) -> int:
