@@ -13,11 +13,8 @@ from pathlib import Path
 
 import pytest
 from test_browser import ARTIFACTS, browser  # noqa: F401  (the module-scoped chromium fixture)
-from test_store import KEY, open_fresh
-from test_web_http import CALLS, PASSWORDS
+from test_web_http import PASSWORDS, seed_site
 
-from eval.bench_store import seed_history, synthetic_result
-from vpd_speech.reports.outputs import write_call
 from vpd_speech.store import accounts as acc
 from vpd_speech.web.app import BackgroundWeb, WebSettings
 
@@ -32,15 +29,7 @@ def site(tmp_path_factory):
     """A seeded SQLite store with planted pattern callers, the documents of CALLS, one account per role."""
     ARTIFACTS.mkdir(exist_ok=True)
     tmp = tmp_path_factory.mktemp("web_browser")
-    store = open_fresh("sqlite", tmp)
-    planted = seed_history(store, KEY, n_background=300)
-    out = tmp / "out"
-    items = []
-    for call_id, scenario, agent, started in CALLS:
-        result = synthetic_result(call_id, scenario, {"started_at": started, "agent_id": agent, "team": "KCC-1"})
-        write_call(result, out)
-        items.append((result, None))
-    store.write_calls(items)
+    store, out, planted = seed_site("sqlite", tmp)
     for name, role, agent_id in [("anna", "agent", "a17"), ("quinn", "quality", None), ("cora", "coordinator", None)]:
         acc.add_account(store, name, role, PASSWORDS[name], agent_id=agent_id)
     web = BackgroundWeb(WebSettings(store, out))

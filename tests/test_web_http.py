@@ -95,12 +95,10 @@ def listed(response) -> list[str]:
     return re.findall(r'<tr data-call="([^"]+)"', response.text)
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def site(request, tmp_path_factory):
-    """A seeded store (planted pattern callers, ~2,000 calls), the documents of CALLS in an out folder, one
-    account per role, and the app on a free port: (web, store, out, planted)."""
-    tmp = tmp_path_factory.mktemp("web")
-    store = open_fresh(request.param, tmp)
+def seed_site(backend: str, tmp):
+    """A fresh store with planted pattern callers and ~300 background calls, plus CALLS as documents in
+    tmp/out and rows in the store: (store, out, planted)."""
+    store = open_fresh(backend, tmp)
     planted = seed_history(store, KEY, n_background=300)
     out = tmp / "out"
     items = []
@@ -109,6 +107,15 @@ def site(request, tmp_path_factory):
         write_call(result, out)
         items.append((result, None))
     store.write_calls(items)
+    return store, out, planted
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def site(request, tmp_path_factory):
+    """A seeded store (planted pattern callers, ~2,000 calls), the documents of CALLS in an out folder, one
+    account per role, and the app on a free port: (web, store, out, planted)."""
+    tmp = tmp_path_factory.mktemp("web")
+    store, out, planted = seed_site(request.param, tmp)
     acc.add_account(store, "anna", "agent", PASSWORDS["anna"], agent_id="a17")
     acc.add_account(store, "bert", "agent", PASSWORDS["bert"], agent_id="b22")
     acc.add_account(store, "quinn", "quality", PASSWORDS["quinn"])
