@@ -37,20 +37,13 @@ def _transcript(result):
     return [(u.role, u.text, u.classification.label) for u in result.utterances]
 
 
-# Known misreadings, with the advice still right. neutraal: since 0.2 the listening windows start with the
-# VAD region, and Whisper base hears the caller's opening "vorige maand verhuisd" as "voor een man, ze huid",
-# which reads emotie_ik (level 1, niet_melden); with 0.75 s more silence before it, the threat example of
-# test_end_to_end lost its last word "kapot" instead, which matters more.
-LEVEL_KNOWN_WRONG = {"neutraal": "caller opening garbled by Whisper base reads emotie_ik (level 1)"}
-
-
+# neutraal was level 1 with the 0.2 classifier (its garbled opening "voor een man, ze huid" read emotie_ik);
+# the 0.3 classifier reads it neutraal, so every level is checked again.
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_scenario_level_and_advice(pipeline, name):
     level, advice, _ = SCENARIOS[name]
     result = _score(pipeline, name)
     assert result.timeline.advice.advice == advice, result.timeline.advice.reasons
-    if result.timeline.max_level != level and name in LEVEL_KNOWN_WRONG:
-        pytest.xfail(LEVEL_KNOWN_WRONG[name])
     assert result.timeline.max_level == level, _transcript(result)
 
 
