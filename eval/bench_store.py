@@ -192,7 +192,7 @@ def seed_history(
 # --------------------------------------------------------------------------- bulk generation (benchmark)
 
 
-def _bulk_rows(n: int, seed: int = 1, start: datetime = datetime(2025, 1, 1), days: int = 730):
+def bulk_rows(n: int, seed: int = 1, start: datetime = datetime(2025, 1, 1), days: int = 730):
     """Call rows and event rows as tuples, generated with numpy (fast)."""
     import numpy as np
 
@@ -248,6 +248,19 @@ CALL_COLS = (
 EVENT_COLS = ("call_id", "idx", "kind", "time_s", "role", "utterance_id", "level", "quote", "note")
 
 
+def bulk_insert(cur, dialect: str, table: str, cols, rows, chunk: int = 5000) -> None:
+    """Rows straight into a table: COPY on PostgreSQL, chunked executemany on SQLite (datetimes as ISO text)."""
+    if dialect == "postgresql":
+        with cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as cp:
+            for row in rows:
+                cp.write_row(row)
+        return
+    q = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    for k in range(0, len(rows), chunk):
+        cur.executemany(q, [tuple(v.isoformat(sep=" ") if isinstance(v, datetime) else v for v in r)
+                            for r in rows[k : k + chunk]])
+
+
 def bulk_load(store, n: int, seed: int = 1, chunk: int = 100_000) -> dict[str, float]:
     """Fill an empty store with n synthetic calls and their events. Indexes are dropped during the load and
     rebuilt after it. Returns timings."""
@@ -257,7 +270,7 @@ def bulk_load(store, n: int, seed: int = 1, chunk: int = 100_000) -> dict[str, f
 
     timings = {}
     t = time.perf_counter()
-    calls, events = _bulk_rows(n, seed)
+    calls, events = bulk_rows(n, seed)
     timings["generate_s"] = time.perf_counter() - t
     t = time.perf_counter()
     with store.engine.begin() as conn:
@@ -266,21 +279,8 @@ def bulk_load(store, n: int, seed: int = 1, chunk: int = 100_000) -> dict[str, f
     raw = store.engine.raw_connection()
     try:
         cur = raw.cursor()
-        if store.dialect == "postgresql":
-            with cur.copy(f"COPY calls ({', '.join(CALL_COLS)}) FROM STDIN") as cp:
-                for row in calls:
-                    cp.write_row(row)
-            with cur.copy(f"COPY events ({', '.join(EVENT_COLS)}) FROM STDIN") as cp:
-                for row in events:
-                    cp.write_row(row)
-        else:
-            q = f"INSERT INTO calls ({', '.join(CALL_COLS)}) VALUES ({', '.join('?' * len(CALL_COLS))})"
-            fmt = [(*r[:4], r[4].isoformat(sep=" "), *r[5:16], r[16].isoformat(sep=" ")) for r in calls]
-            for k in range(0, len(fmt), chunk):
-                cur.executemany(q, fmt[k : k + chunk])
-            q = f"INSERT INTO events ({', '.join(EVENT_COLS)}) VALUES ({', '.join('?' * len(EVENT_COLS))})"
-            for k in range(0, len(events), chunk):
-                cur.executemany(q, events[k : k + chunk])
+        bulk_insert(cur, store.dialect, "calls", CALL_COLS, calls, chunk)
+        bulk_insert(cur, store.dialect, "events", EVENT_COLS, events, chunk)
         raw.commit()
     finally:
         raw.close()

@@ -3,7 +3,7 @@
     python -m eval.bench_web [--calls 1000000] [--utterances 4] [--postgres URL] [--no-sqlite] [--sqlite PATH]
 
 Fills an empty store with N calls (agents, teams, levels, meldadvies, werkinstructie gaps over two years,
-`eval.bench_store._bulk_rows`) and `--utterances` utterances per call, a few with the phrase "ik weet waar je
+`eval.bench_store.bulk_rows`) and `--utterances` utterances per call, a few with the phrase "ik weet waar je
 woont", through the store's own full-text index; then serves the app (uvicorn, `BackgroundWeb`) and times
 the call list as a quality analyst and as an agent asks for it: filters, search, a deep page, the agent's
 own list and trend, a CSV export. Each page: one warm-up, then the median and the slowest of 5 requests.
@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 
-from eval.bench_store import CALL_COLS, _bulk_rows
+from eval.bench_store import CALL_COLS, bulk_insert, bulk_rows
 
 TARGET_S = 0.5
 PHRASE = "ik weet waar je woont"
@@ -47,7 +47,7 @@ UTTERANCE_COLS = ("call_id", "utterance_id", "speaker", "role", "channel", "star
 
 def _rows(n: int, per_call: int, seed: int = 3):
     """Call rows (bench_store's, with agent, team and the agent's response) and utterance rows."""
-    calls, _ = _bulk_rows(n, seed)
+    calls, _ = bulk_rows(n, seed)
     rng = random.Random(seed)
     level_at = CALL_COLS.index("max_level")
     out_calls, utts = [], []
@@ -90,29 +90,11 @@ def bulk_load(store, n: int, per_call: int, chunk: int = 50_000) -> dict[str, fl
     raw = store.engine.raw_connection()
     try:
         cur = raw.cursor()
-        if store.dialect == "postgresql":
-            with cur.copy(f"COPY calls ({', '.join(cols)}) FROM STDIN") as cp:
-                for row in calls:
-                    cp.write_row(row)
-            raw.commit()
-            timings["insert_calls_s"] = time.perf_counter() - t
-            t = time.perf_counter()
-            with cur.copy(f"COPY utterances ({', '.join(UTTERANCE_COLS)}) FROM STDIN") as cp:
-                for row in utts:
-                    cp.write_row(row)
-        else:
-            q = f"INSERT INTO calls ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-            stamp = [CALL_COLS.index("started_at"), CALL_COLS.index("stored_at")]
-            for k in range(0, len(calls), chunk):
-                part = [tuple(v.isoformat(sep=" ") if i in stamp else v for i, v in enumerate(r))
-                        for r in calls[k : k + chunk]]  # fmt: skip
-                cur.executemany(q, part)
-            raw.commit()
-            timings["insert_calls_s"] = time.perf_counter() - t
-            t = time.perf_counter()
-            q = f"INSERT INTO utterances ({', '.join(UTTERANCE_COLS)}) VALUES ({', '.join('?' * len(UTTERANCE_COLS))})"
-            for k in range(0, len(utts), chunk):
-                cur.executemany(q, utts[k : k + chunk])
+        bulk_insert(cur, store.dialect, "calls", cols, calls, chunk)
+        raw.commit()
+        timings["insert_calls_s"] = time.perf_counter() - t
+        t = time.perf_counter()
+        bulk_insert(cur, store.dialect, "utterances", UTTERANCE_COLS, utts, chunk)
         raw.commit()
     finally:
         raw.close()
