@@ -129,3 +129,21 @@ def test_real_voices_heard_in_stereo_and_separated_in_mono(pipeline, real_calls)
                     total += 1
                     right += u.role in roles
         assert total > 50 and right / total >= 0.95
+
+
+@pytest.mark.slow
+def test_encoder_and_alignment_in_parts_give_the_same_words(pipeline, monkeypatch):
+    """The recogniser runs the encoder and the word alignment of a batch of windows in parts (less memory):
+    the words and their times are exactly those of the whole batch at once."""
+    from pathlib import Path
+
+    from vpd_speech.asr import transcribe
+
+    audio = decode(Path(__file__).resolve().parent.parent / "examples" / "calls" / "dreiging.wav", pipeline.config.audio)
+    heard = {}
+    for parts in (1, 64):
+        monkeypatch.setattr(transcribe, "ENCODER_BATCH", parts)
+        per_channel = transcribe_call(pipeline.transcriber, audio.samples, pipeline.config.vad, pipeline.config.asr)
+        heard[parts] = [[(w.text, w.start, w.end) for s in segs for w in s.words] for segs in per_channel]
+    assert sum(map(len, heard[1])) > 20
+    assert heard[1] == heard[64]

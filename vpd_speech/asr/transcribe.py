@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import os
 from dataclasses import dataclass, field
 
@@ -16,6 +17,8 @@ from vpd_speech.models import ModelError, resolve_whisper
 from vpd_speech.schema import Word
 
 TIME_GRID = 320  # samples: Whisper's word times are multiples of 20 ms
+ENCODER_BATCH = 2  # windows per encoder pass on CPU: batch 8 at once peaks ~800 MB higher (its 8 x 1500 x 1500
+# attention scores per head), two at a time ~150 MB higher, and is as fast (eval.bench_batch)
 
 
 @dataclass
@@ -37,14 +40,14 @@ class Transcriber:
     """Loads the Whisper model once; `transcribe` is called per channel."""
 
     def __init__(self, config: AsrConfig, vad: VadConfig):
-        from faster_whisper import BatchedInferencePipeline, WhisperModel
+        from faster_whisper import BatchedInferencePipeline
 
         self.config = config
         self.vad = vad_options(vad)
         path = resolve_whisper(config.model)
         os.environ["HF_HUB_OFFLINE"] = "1"
         try:
-            self.model = WhisperModel(
+            self.model = _whisper_model()(
                 path,
                 device=config.device,
                 compute_type=config.compute_type,
@@ -179,6 +182,41 @@ class Transcriber:
                 **common,
             )
         return [_segment(s, time=lambda t: t + offset) for s in segments if s.text.strip()]
+
+
+@functools.cache
+def _whisper_model() -> type:
+    """faster-whisper's `WhisperModel` that runs the encoder and the word alignment of a batch of windows
+    on the CPU in parts of `ENCODER_BATCH` (the decoder still sees the whole batch): the same words and
+    times, a fraction of the peak memory."""
+    import ctranslate2
+    from faster_whisper import WhisperModel
+
+    class PartedWhisper(WhisperModel):
+        def _parted(self, n: int) -> bool:
+            return self.model.device == "cpu" and n > ENCODER_BATCH
+
+        def encode(self, features: np.ndarray) -> ctranslate2.StorageView:
+            if features.ndim == 2 or not self._parted(len(features)):
+                return super().encode(features)
+            parts = []
+            for i in range(0, len(features), ENCODER_BATCH):
+                parts.append(np.asarray(super().encode(features[i : i + ENCODER_BATCH])))
+            return ctranslate2.StorageView.from_array(np.concatenate(parts))
+
+        def find_alignment(self, tokenizer, text_tokens, encoder_output, num_frames, median_filter_width=7):
+            if not self._parted(len(text_tokens)):
+                return super().find_alignment(tokenizer, text_tokens, encoder_output, num_frames, median_filter_width)
+            states = np.asarray(encoder_output)
+            out = []
+            for i in range(0, len(text_tokens), ENCODER_BATCH):
+                part = slice(i, i + ENCODER_BATCH)
+                frames = num_frames[part] if isinstance(num_frames, list) else num_frames
+                out += super().find_alignment(tokenizer, text_tokens[part], ctranslate2.StorageView.from_array(states[part]),
+                                              frames, median_filter_width)
+            return out
+
+    return PartedWhisper
 
 
 def segments_from(segments: list[Segment], start: float) -> list[Segment]:
