@@ -76,20 +76,31 @@ def test_missing_encoder_says_run_models_setup(tmp_path):
         NormMatrixClassifier(model_dir=MODEL_DIR, encoder_dir=tmp_path / "no-encoder")
 
 
-def test_char_vectorizer_rebuilt_from_vocabulary_and_idf_matches_the_fitted_one():
+def test_char_ngrams_are_scikit_learns_and_the_run_time_weights_match_a_fitted_vectorizer():
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from vpd_speech.nlp.model_classifier import char_options, char_vectorizer
+    from vpd_speech.nlp.char_ngrams import CharTfidf, analyzer
+    from vpd_speech.nlp.phonetic import sound_key
     from vpd_speech.training.train import CHAR_NGRAMS
 
-    train = ["Jij bent een idioot", "ik ben zo boos", "jullie doen niks", "hou je mond", "ik weet waar je woont"] * 2
+    texts = ["Jij bent een idioot", "ik ben  zo\tBOOS!", "jullie doen niks", "hou je mond", "ik weet waar je woont",
+             "a", "ik", "Dat rotsysteem van jullie, weer kapot...", "", "   ", "één euro café"]
     for options in CHAR_NGRAMS.values():
-        fitted = TfidfVectorizer(min_df=options["min_df"], dtype=np.float32, **char_options(options)).fit(train)
+        lo, hi = options["ngram_range"]
+        builtin = (TfidfVectorizer(analyzer="char", preprocessor=sound_key, ngram_range=(lo, hi))
+                   if options["text"] == "sound_key" else TfidfVectorizer(analyzer="char_wb", ngram_range=(lo, hi)))
+        for text in texts:  # the same n-grams, in the same order, as scikit-learn's own analyzer
+            assert analyzer(options)(text) == builtin.build_analyzer()(text), text
+        fitted = TfidfVectorizer(min_df=options["min_df"], dtype=np.float32, sublinear_tf=True,
+                                 analyzer=analyzer(options)).fit(texts * 2)
         vocab = sorted(fitted.vocabulary_, key=fitted.vocabulary_.get)
-        rebuilt = char_vectorizer(vocab, fitted.idf_, options)
-        probe = ["jij bent een idiot", "Hoi mong", "ik weet waar u woont!"]
-        assert abs(rebuilt.transform(probe) - fitted.transform(probe)).max() < 1e-6
-        assert rebuilt.transform(["idiot"]).nnz > 0  # a misspelling still shares n-grams
+        ours = CharTfidf(vocab, fitted.idf_, options)
+        probe = ["jij bent een idiot", "Hoi mong", "ik weet waar u woont! woont woont", "xyz"]
+        weight = np.random.default_rng(0).standard_normal((3, len(vocab))).astype(np.float32)
+        expected = np.asarray(fitted.transform(probe) @ weight.T)
+        assert np.abs(ours.dot(probe, weight) - expected).max() < 1e-5
+        assert [len(ours.features(t)[0]) for t in probe] == [fitted.transform([t]).nnz for t in probe]
+        assert len(ours.features("idiot")[0]) > 0  # a misspelling still shares n-grams
 
 
 def test_sound_key_joins_spellings_whisper_confuses():

@@ -87,10 +87,15 @@ def _classes():
             h = c.hidden_size
             self.hidden_size, self.num_hidden_layers = h, c.num_hidden_layers
             self.p_hidden = c.hidden_dropout_prob
+            # uninitialised tables (the weights are always loaded): nn.Embedding's own random init on the
+            # meta device imports torch._dynamo, 1.4 s of every model load
+            def table(n: int):
+                return nn.Embedding.from_pretrained(torch.empty(n, h), freeze=False)
+
             self.embeddings = group(
-                word_embeddings=nn.Embedding(c.vocab_size, h),
-                position_embeddings=nn.Embedding(c.max_position_embeddings, h),
-                token_type_embeddings=nn.Embedding(c.type_vocab_size, h),
+                word_embeddings=table(c.vocab_size),
+                position_embeddings=table(c.max_position_embeddings),
+                token_type_embeddings=table(c.type_vocab_size),
                 LayerNorm=nn.LayerNorm(h, eps=c.layer_norm_eps),
             )
             self.encoder = group(layer=nn.ModuleList(Layer(c) for _ in range(c.num_hidden_layers)))

@@ -34,6 +34,7 @@ import numpy as np
 
 from vpd_speech.labels import AGENT_ACTS, CALLER_LABELS, LEVEL_OF, Role, labels_for
 from vpd_speech.models import ModelError
+from vpd_speech.nlp.char_ngrams import CharTfidf
 from vpd_speech.nlp.markers import rounded_probabilities, softmax
 from vpd_speech.resources import shipped
 from vpd_speech.schema import Classification, Evidence
@@ -154,7 +155,7 @@ class NormMatrixClassifier:
         self.char = {}
         if self.config.get("char_ngrams"):
             vocab = json.loads((self.model_dir / CHAR_FILE).read_text("utf-8"))
-            self.char = {role: (char_vectorizer(vocab[role], heads[f"{role}.char.idf"].numpy(), self.config["char_ngrams"][role]),
+            self.char = {role: (CharTfidf(vocab[role], heads[f"{role}.char.idf"].numpy(), self.config["char_ngrams"][role]),
                                 heads[f"{role}.char.weight"].numpy(), heads[f"{role}.char.bias"].numpy())
                          for role in ("caller", "agent")}
         weight = self.config.get("char_weight") or {}
@@ -184,7 +185,7 @@ class NormMatrixClassifier:
     def char_logits(self, texts: Sequence[str], role: Role) -> np.ndarray:
         """Logits of the character n-gram head alone (models with `char_ngrams` in their config)."""
         vec, wc, bc = self.char[role]
-        return np.asarray(vec.transform(texts) @ wc.T) + bc
+        return vec.dot(texts, wc) + bc
 
     def predict_proba(self, texts: Sequence[str], role: Role) -> np.ndarray:
         z, _, _ = self.logits(texts, role)
@@ -210,29 +211,6 @@ class NormMatrixClassifier:
                 )
             )
         return out
-
-
-def char_vectorizer(vocabulary: Sequence[str], idf: np.ndarray, options: dict):
-    """The character n-gram TF-IDF of the frozen model, rebuilt from its stored vocabulary and idf weights.
-
-    Character n-grams survive ASR misspellings ("idiot" for "idioot") that split the encoder's word pieces
-    differently."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    vec = TfidfVectorizer(vocabulary={g: i for i, g in enumerate(vocabulary)}, dtype=np.float32, **char_options(options))
-    vec.idf_ = np.asarray(idf, dtype=np.float32)
-    return vec
-
-
-def char_options(options: dict) -> dict:
-    """TfidfVectorizer arguments from a role's `char_ngrams` entry: n-grams of the text's Dutch sound key
-    (`text: "sound_key"`, across words), or within the lowercased written words (`text: "words"`)."""
-    common = {"ngram_range": tuple(options["ngram_range"]), "sublinear_tf": True}
-    if options.get("text") == "sound_key":
-        from vpd_speech.nlp.phonetic import sound_key
-
-        return {"analyzer": "char", "preprocessor": sound_key, **common}
-    return {"analyzer": "char_wb", "lowercase": True, **common}
 
 
 class BatchTokenizer:

@@ -400,8 +400,9 @@ def _frozen_heads(train_ex: list[Example], tokenizer, bert, seed: int, log) -> t
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
+    from vpd_speech.nlp.char_ngrams import analyzer
     from vpd_speech.nlp.markers import load_lexicon
-    from vpd_speech.nlp.model_classifier import char_options, encode, marker_features
+    from vpd_speech.nlp.model_classifier import encode, marker_features
 
     lexicon = load_lexicon()
     heads, vocab = {}, {}
@@ -419,7 +420,8 @@ def _frozen_heads(train_ex: list[Example], tokenizer, bert, seed: int, log) -> t
         lr = LogisticRegression(C=HEAD_C, max_iter=5000, class_weight="balanced", random_state=seed).fit(x, y, sample_weight=w)
         heads[f"{role}.weight"] = _tensor(lr.coef_)
         heads[f"{role}.bias"] = _tensor(lr.intercept_)
-        vec = TfidfVectorizer(min_df=CHAR_NGRAMS[role]["min_df"], dtype=np.float32, **char_options(CHAR_NGRAMS[role]))
+        vec = TfidfVectorizer(min_df=CHAR_NGRAMS[role]["min_df"], dtype=np.float32, sublinear_tf=True,
+                              analyzer=analyzer(CHAR_NGRAMS[role]))
         xc = vec.fit_transform([e.text for e in sel])
         lc = LogisticRegression(C=CHAR_C, max_iter=5000, class_weight="balanced", random_state=seed).fit(xc, y, sample_weight=w)
         vocab[role] = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
