@@ -106,3 +106,21 @@ def test_cli_exit_code_and_interrupt_resume(tmp_path):
     calls = pd.read_csv(out / "calls.csv")
     assert sorted(calls["file"]) == sorted(names + ["kapot.wav"])
     assert (calls["status"] == "ok").sum() == len(names)
+    # every call has its page, also those finished before the interruption (pages are written as calls finish)
+    pages = {p.stem for p in (out / "report").glob("*.html")} - {"index"}
+    assert pages == set(calls.loc[calls["status"] == "ok", "call_id"])
+    index = (out / "report" / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="{call_id}.html"' in index for call_id in pages)
+
+
+@pytest.mark.slow
+def test_a_classifier_that_does_not_load_stops_the_batch_with_one_message(tmp_path):
+    """The classifier loads in the background while the first call is transcribed; when it cannot load, the
+    batch stops with the model's message instead of giving every call an error record."""
+    pipeline = tmp_path / "broken.toml"
+    pipeline.write_text(f'[classifier]\nkind = "norm_matrix"\noptions = {{ model_dir = "{tmp_path / "leeg"}" }}\n')
+    out = tmp_path / "out"
+    run = vpd("score", EXAMPLES / "neutraal.wav", "--out", out, "--config", pipeline, "--quiet", timeout=600)
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.strip().splitlines()[-1].startswith("vpd: error: the trained norm-matrix classifier is missing")
+    assert not list((out / "calls").glob("*.json"))

@@ -19,7 +19,7 @@ from vpd_speech.run.sources import as_source
 
 
 def _score(args: argparse.Namespace) -> int:
-    from vpd_speech.run.batch import score_batch, write_batch_reports
+    from vpd_speech.run.batch import BatchReports, score_batch
     from vpd_speech.run.sources import list_audio, relative_name, source_name
     from vpd_speech.store.database import Store
     from vpd_speech.store.metadata import load_sidecar, match_files
@@ -42,21 +42,20 @@ def _score(args: argparse.Namespace) -> int:
         keys = {f: relative_name(f, args.sources) for f in files}
         metadata = match_files(load_sidecar(args.metadata, args.key_file), keys)
     store = Store.open(args.store) if args.store else None
+    reports = None if args.no_report else BatchReports(args.out, embed_audio=args.embed_audio, redact=not args.unredacted)
     try:
         if args.engine == "ray":
             from vpd_speech.run.ray_engine import ActorShape, score_batch_ray
 
             summary = score_batch_ray(files, args.out, config, metadata=metadata, store=store, force=args.force,
-                                      progress=not args.quiet, address=args.address,
+                                      progress=not args.quiet, address=args.address, reports=reports,
                                       shape=ActorShape(args.num_actors, args.cpus_per_actor, args.gpus_per_actor or 0.0))
         else:
             summary = score_batch(files, args.out, config, metadata=metadata, store=store, workers=args.workers or 1,
-                                  force=args.force, progress=not args.quiet)
+                                  force=args.force, progress=not args.quiet, reports=reports)
     finally:
         if store is not None:
             store.close()
-    if not args.no_report:
-        write_batch_reports(args.out, summary, embed_audio=args.embed_audio, redact=not args.unredacted)
     _print_table(summary, args.out, {source_name(f) for f in files})
     print(summary.line())
     if summary.failed:

@@ -7,6 +7,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,15 +35,29 @@ def call_id_for(path: Path, sha256: str) -> str:
 
 
 class Pipeline:
-    """Loads the models once; `score` turns one audio file into a CallResult (never raises on bad audio)."""
+    """Loads the models once; `score` turns one audio file into a CallResult (never raises on bad audio).
+
+    The classifier loads in a background thread while the first call is decoded and transcribed (it is
+    first needed after that): its loading (~3 s) is off the path to the first transcription."""
 
     def __init__(self, config: PipelineConfig, classifier: Classifier | None = None, transcriber: Transcriber | None = None):
         self.config = config
+        if classifier is None:
+            self._classifier = _in_background(
+                lambda: load_classifier(config.classifier.kind, **config.classifier.options), "load-classifier"
+            )
+        else:
+            self._classifier = Future()
+            self._classifier.set_result(classifier)
         self.transcriber = transcriber or Transcriber(config.asr, config.vad)
-        self.classifier = classifier or load_classifier(config.classifier.kind, **config.classifier.options)
         self.diarizer = Diarizer(config.speakers, config.vad)
         self.timeline_options = TimelineOptions(**config.timeline.options)
         self._classify_lock = threading.Lock()  # the stream server classifies from two threads
+
+    @property
+    def classifier(self) -> Classifier:
+        """The classifier, once loaded; a loading error (ModelError) is raised here."""
+        return self._classifier.result()
 
     def score(self, path: Path | str, metadata: dict[str, str] | None = None, sha256: str | None = None) -> CallResult:
         path = Path(path)
@@ -58,7 +73,7 @@ class Pipeline:
         from `load` becomes the call's error record."""
         metadata = {k: v for k, v in (metadata or {}).items() if v not in (None, "")}
         result = CallResult(call_id=call_id, file=file, metadata=metadata)
-        result.models = {"vpd_speech": __version__, "asr": self.transcriber.name, "classifier": self.classifier.name}
+        result.models = {"vpd_speech": __version__, "asr": self.transcriber.name}
         try:
             with _timed(result.timings_s, "decode"):
                 audio = load()
@@ -75,6 +90,7 @@ class Pipeline:
             utterances, result.speakers = self._stereo(audio, result.metadata.get("agent_channel"), timings)
         else:
             utterances, result.speakers = self._mono(audio, timings)
+        result.models["classifier"] = self.classifier.name  # waits here if it is still loading
         with _timed(timings, "classify"):
             self.classify(utterances)
         with _timed(timings, "prosody"):
@@ -178,6 +194,20 @@ def _spoken(segments: list[Segment], speaker_of, role: Role | None, channel: int
                 )
             )
     return out
+
+
+def _in_background(load: Callable[[], Classifier], name: str) -> Future:
+    """`load()` in a daemon thread; its result (or exception) in the future."""
+    future: Future = Future()
+
+    def run():
+        try:
+            future.set_result(load())
+        except BaseException as e:  # noqa: BLE001 - handed to whoever waits for the result
+            future.set_exception(e)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return future
 
 
 @contextmanager

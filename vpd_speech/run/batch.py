@@ -21,6 +21,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from vpd_speech.config import PipelineConfig
+from vpd_speech.models import ModelError
 from vpd_speech.pipeline import Pipeline, call_id_for
 from vpd_speech.reports.outputs import CALLS_DIR, read_call, readable_result, write_call, write_tables
 from vpd_speech.run.sources import Source, local_copy, source_name, source_sha256, unreadable_reason
@@ -158,6 +159,8 @@ def score_job(pipeline: Pipeline, job: CallJob) -> CallResult:
             return pipeline.score(path, job.metadata, sha256=job.sha256)
     except FileNotFoundError as e:
         return error_result(job, f"audio not readable on {socket.gethostname()}: {e}")
+    except ModelError:
+        raise  # a model that does not load fails every call: the batch stops with that one message
     except Exception as e:  # noqa: BLE001 - one broken call must not stop the batch
         return error_result(job, f"internal error: {type(e).__name__}: {e}")
 
@@ -171,8 +174,10 @@ def run_batch(
     force: bool = False,
     progress: bool = True,
     store=None,
+    reports: BatchReports | None = None,
 ) -> BatchSummary:
-    """Plan, let `dispatch` score what is left, and write each result as it comes back (JSON, store, tables)."""
+    """Plan, let `dispatch` score what is left, and write each result as it comes back (JSON, store, tables,
+    and the pages when `reports` is given)."""
     start = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
     plan = plan_batch(files, out_dir, metadata or {}, force, store)
@@ -181,14 +186,14 @@ def run_batch(
     summary.sources = {r.call_id: src for src, r in plan.done}
     summary.sources |= {call_id_for(Path(job.name), job.sha256): job.source for job in todo}
     for result in plan.unreadable:
-        _finish(result, out_dir, summary, store)
+        _finish(result, out_dir, summary, store, reports)
     bar = tqdm(total=len(todo), desc="scoring", unit="call", file=sys.stderr, disable=not progress or not todo)
     audio_s = 0.0
     try:
         if todo:
             with closing(dispatch(todo)) as results:
                 for result in results:
-                    _finish(result, out_dir, summary, store)
+                    _finish(result, out_dir, summary, store, reports)
                     audio_s += result.audio.duration_s if result.status == "ok" and result.audio else 0.0
                     speed = audio_s / (time.perf_counter() - start)
                     bar.set_postfix_str(f"{audio_s / 3600:.2f} h audio, {speed:.1f}x real time")
@@ -196,6 +201,8 @@ def run_batch(
     finally:
         bar.close()
         write_tables(out_dir, parquet=config.output.parquet)
+        if reports is not None:
+            reports.finish()
         summary.wall_s = time.perf_counter() - start
     return summary
 
@@ -210,15 +217,18 @@ def score_batch(
     pipeline: Pipeline | None = None,
     progress: bool = True,
     store=None,
+    reports: BatchReports | None = None,
 ) -> BatchSummary:
-    """Score the files that are not done yet on this machine; results go to out_dir (and into `store` when given).
+    """Score the files that are not done yet on this machine; results go to out_dir (and into `store` and
+    `reports` when given).
 
     `metadata`: sidecar metadata per listed source (`metadata.match_files`)."""
 
     def dispatch(jobs: list[CallJob]) -> Results:
         return _dispatch_local(jobs, config, workers, pipeline)
 
-    return run_batch(files, out_dir, config, dispatch, metadata=metadata, force=force, progress=progress, store=store)
+    return run_batch(files, out_dir, config, dispatch, metadata=metadata, force=force, progress=progress, store=store,
+                     reports=reports)
 
 
 def _dispatch_local(jobs: list[CallJob], config: PipelineConfig, workers: int, pipeline: Pipeline | None) -> Results:
@@ -246,27 +256,50 @@ def _score_in_worker(job: CallJob) -> CallResult:
     return score_job(_worker_pipeline, job)
 
 
-def write_batch_reports(out_dir: Path, summary: BatchSummary, embed_audio: bool = True, redact: bool = True) -> None:
-    """Call pages for the calls scored in this run, the index over all calls, incident drafts for `melden`.
+class BatchReports:
+    """The people-facing files of a batch: each call's page and, for `melden`, its incident draft, written
+    in a background thread as soon as the call is finished (the MP3 encoding of its audio overlaps the next
+    call's transcription); the index over all calls in the out folder at the end.
 
-    Each page gets the audio of its own call (by call_id: two `call.wav` in different folders are two calls);
-    pages of calls read from a URL get no audio player (the audio is not on this machine)."""
-    from vpd_speech.reports.incident import write_incidents
-    from vpd_speech.reports.outputs import read_calls
-    from vpd_speech.reports.pages import write_reports
+    Each page gets the audio of its own call (by call_id: two `call.wav` in different folders are two
+    calls); pages of calls read from a URL get no audio player (the audio is not on this machine)."""
 
-    results = read_calls(out_dir)
-    new = {r.call_id for r in summary.scored}
-    audio = {call_id: src for call_id, src in summary.sources.items() if isinstance(src, Path)}
-    write_reports(out_dir / "report", results, audio, embed_audio=embed_audio, redact=redact, only=new)
-    write_incidents([r for r in results if r.call_id in new], out_dir / "incidents", redact=redact)
+    def __init__(self, out_dir: Path, embed_audio: bool = True, redact: bool = True):
+        self.out_dir, self.embed_audio, self.redact = out_dir, embed_audio, redact
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="call-pages")
+        self._pending: list = []
+
+    def add(self, result: CallResult, source: Source | None) -> None:
+        if result.status == "ok":
+            audio = source if isinstance(source, Path) else None
+            self._pending.append(self._pool.submit(self._write, result, audio))
+
+    def _write(self, result: CallResult, audio: Path | None) -> None:
+        from vpd_speech.reports.incident import write_incidents
+        from vpd_speech.reports.pages import write_call_page
+
+        write_call_page(self.out_dir / "report", result, audio, embed_audio=self.embed_audio, redact=self.redact)
+        write_incidents([result], self.out_dir / "incidents", redact=self.redact)
+
+    def finish(self) -> None:
+        """Wait for the pages still being written (an error in one is raised here), then write the index."""
+        from vpd_speech.reports.outputs import read_calls
+        from vpd_speech.reports.pages import write_index
+
+        self._pool.shutdown(wait=True)
+        for future in self._pending:
+            future.result()
+        write_index(self.out_dir / "report", read_calls(self.out_dir), redact=self.redact)
 
 
-def _finish(result: CallResult, out_dir: Path, summary: BatchSummary, store) -> None:
-    """Write one finished call: its JSON (atomic, keyed by call_id, so a repeat replaces it) and its store rows."""
+def _finish(result: CallResult, out_dir: Path, summary: BatchSummary, store, reports: BatchReports | None) -> None:
+    """Write one finished call: its JSON (atomic, keyed by call_id, so a repeat replaces it), its store rows
+    and its page."""
     result = readable_result(result)
     write_call(result, out_dir)
     if store is not None:
         store.write_call(result)
+    if reports is not None:
+        reports.add(result, summary.sources.get(result.call_id))
     summary.scored.append(result)
 

@@ -22,7 +22,7 @@ from tqdm import tqdm
 
 from vpd_speech.config import ConfigError, PipelineConfig
 from vpd_speech.pipeline import Pipeline
-from vpd_speech.run.batch import BatchSummary, CallJob, Results, error_result, run_batch, score_job
+from vpd_speech.run.batch import BatchReports, BatchSummary, CallJob, Results, error_result, run_batch, score_job
 from vpd_speech.run.sources import Source
 from vpd_speech.schema import CallResult
 
@@ -75,6 +75,7 @@ def score_batch_ray(
     store=None,
     address: str | None = None,
     shape: ActorShape = ActorShape(),
+    reports: BatchReports | None = None,
 ) -> BatchSummary:
     """Score the files that are not done yet on a Ray cluster; same out folder and store as `score_batch`.
 
@@ -88,7 +89,8 @@ def score_batch_ray(
         with _connected(ray, address):
             yield from _dispatch(ray, jobs, config, shape, progress)
 
-    return run_batch(files, out_dir, config, dispatch, metadata=metadata, force=force, progress=progress, store=store)
+    return run_batch(files, out_dir, config, dispatch, metadata=metadata, force=force, progress=progress, store=store,
+                     reports=reports)
 
 
 def check_devices(config: PipelineConfig, shape: ActorShape) -> None:
