@@ -9,6 +9,7 @@ gave an utterance in its time: `caller_level_f1` is the macro-F1 of those levels
 
     python -m eval.eval_asr                       # builds the two call sets into eval/results/asr_calls
     python -m eval.eval_asr --sets synth --stereo glued mix --mono
+    python -m eval.eval_asr --sets examples       # the other scripted calls in eval/scripts (turns in sequence)
     python -m eval.eval_asr --live --mono         # the same calls streamed through `vpd stream`'s live path
 """
 
@@ -39,6 +40,11 @@ RESULTS = Path(__file__).resolve().parent / "results"
 SLACK_S = 0.4  # a word counts for a turn when its middle lies within the turn's time widened by this
 STEREO_METHODS = ("glued", "channels", "mix")
 MONO_METHODS = ("glued", "paused")
+CALL_SETS = {  # name -> the scripts of its calls
+    "synth": lambda: sorted(SCRIPTS_DIR.glob("asr_*.toml")),  # written for this evaluation, turns overlap
+    "real": call_scripts,  # real voices (../shared/real_speech)
+    "examples": lambda: sorted(p for p in SCRIPTS_DIR.glob("*.toml") if not p.name.startswith("asr_")),
+}
 
 
 def words_of(text: str) -> list[str]:
@@ -107,8 +113,7 @@ def build_sets(root: Path, sets: list[str]) -> dict[str, list[Path]]:
     for name in sets:
         folder = root / name
         if not list(folder.glob("*.truth.json")):
-            scripts = call_scripts() if name == "real" else sorted(SCRIPTS_DIR.glob("asr_*.toml"))
-            for script in scripts:
+            for script in CALL_SETS[name]():
                 synthesize(script, folder, mono=True)
         found[name] = sorted(folder.glob("*.truth.json"))
     return found
@@ -162,7 +167,7 @@ def _setting(text: str) -> tuple[str, object]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.eval_asr", description=__doc__.split("\n\n")[0])
     ap.add_argument("--calls", type=Path, default=RESULTS / "asr_calls", help="where the call sets are (built if missing)")
-    ap.add_argument("--sets", nargs="+", default=["synth", "real"], choices=["synth", "real"])
+    ap.add_argument("--sets", nargs="+", default=["synth", "real"], choices=list(CALL_SETS))
     ap.add_argument("--stereo", nargs="*", default=list(STEREO_METHODS), choices=STEREO_METHODS)
     ap.add_argument("--mono", nargs="*", default=list(MONO_METHODS), choices=MONO_METHODS)
     ap.add_argument("--config", help="pipeline file, or a shipped one by name: default, ray (default: default)")
