@@ -197,7 +197,8 @@ def _spoken(segments: list[Segment], speaker_of, role: Role | None, channel: int
 
 
 def _in_background(load: Callable[[], Classifier], name: str) -> Future:
-    """`load()` in a daemon thread; its result (or exception) in the future."""
+    """`load()` in a thread; its result (or exception) in the future. Not a daemon thread: a process that
+    ends (Ctrl-C) while torch is still being imported waits for it, instead of aborting in C++ teardown."""
     future: Future = Future()
 
     def run():
@@ -206,7 +207,7 @@ def _in_background(load: Callable[[], Classifier], name: str) -> Future:
         except BaseException as e:  # noqa: BLE001 - handed to whoever waits for the result
             future.set_exception(e)
 
-    threading.Thread(target=run, name=name, daemon=True).start()
+    threading.Thread(target=run, name=name).start()
     return future
 
 
