@@ -23,9 +23,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-import sqlalchemy as sa
-
-from eval.bench_store import CALL_COLS, bulk_insert, bulk_rows
+from eval.bench_store import CALL_COLS, bulk_rows, load_tables
 
 TARGET_S = 0.5
 PHRASE = "ik weet waar je woont"
@@ -82,29 +80,8 @@ def bulk_load(store, n: int, per_call: int, chunk: int = 50_000) -> dict[str, fl
     calls, utts = _rows(n, per_call)
     timings["generate_s"] = time.perf_counter() - t
     indexes = st.INDEXES + st.WEB_INDEXES[:5]  # the call indexes (not those of the audit log and sessions)
-    t = time.perf_counter()
-    with store.engine.begin() as conn:
-        for ix in indexes:
-            ix.drop(conn, checkfirst=True)
-    cols = (*CALL_COLS, *EXTRA_COLS)
-    raw = store.engine.raw_connection()
-    try:
-        cur = raw.cursor()
-        bulk_insert(cur, store.dialect, "calls", cols, calls, chunk)
-        raw.commit()
-        timings["insert_calls_s"] = time.perf_counter() - t
-        t = time.perf_counter()
-        bulk_insert(cur, store.dialect, "utterances", UTTERANCE_COLS, utts, chunk)
-        raw.commit()
-    finally:
-        raw.close()
-    timings["insert_utterances_s"] = time.perf_counter() - t
-    t = time.perf_counter()
-    with store.engine.begin() as conn:
-        for ix in indexes:
-            ix.create(conn, checkfirst=True)
-        conn.execute(sa.text("ANALYZE"))
-    timings["index_s"] = time.perf_counter() - t
+    tables = [("calls", (*CALL_COLS, *EXTRA_COLS), calls), ("utterances", UTTERANCE_COLS, utts)]
+    timings |= load_tables(store, tables, indexes, chunk)
     timings["n_utterances"] = len(utts)
     return timings
 

@@ -10,7 +10,15 @@ import pytest
 
 from vpd_speech.labels import CALLER_LABELS
 from vpd_speech.reports.outputs import read_call
-from vpd_speech.reports.pages import reflection_questions, render_call, render_index, utterance_html, write_reports
+from vpd_speech.reports.pages import (
+    reflection_questions,
+    render_call,
+    render_index,
+    utterance_html,
+    write_call_page,
+    write_index,
+    write_reports,
+)
 from vpd_speech.schema import ArousalPoint, AudioInfo, CallResult, Classification, Evidence, Utterance
 from vpd_speech.timeline.build import build_timeline
 
@@ -162,7 +170,8 @@ def test_index_sorted_by_level_with_counts_and_links(tmp_path):
     assert 'id="f-level"' in html and 'id="f-advice"' in html
     assert not (tmp_path / "kapot.html").exists()
     (tmp_path / "rustig.html").unlink()
-    write_reports(tmp_path, results, None, only=["rustig"])  # resumed batch: only the new call's page
+    write_call_page(tmp_path, calm, None)  # resumed batch: only the new call's page, the index over all
+    write_index(tmp_path, results)
     assert (tmp_path / "rustig.html").is_file()
     assert "dreiging_741de7539a.html" in (tmp_path / "index.html").read_text(encoding="utf-8")
     assert _external_refs(html) == []

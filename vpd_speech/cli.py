@@ -80,9 +80,9 @@ def _check_engine_flags(args: argparse.Namespace) -> None:
 def _print_table(summary, out: Path, names: set[str]) -> None:
     """The calls of this run, scored now or before, worst first; then any call document in the out folder
     that does not load (it is an error row in calls.csv)."""
-    from vpd_speech.reports.outputs import is_unreadable_document, read_calls
+    from vpd_speech.reports.outputs import is_unreadable_document
 
-    results = read_calls(out)
+    results = summary.documents
     broken = [r for r in results if is_unreadable_document(r)]
     rows = [(r.file, r.status, r) for r in results if r.file in names or is_unreadable_document(r)]
     width = max([len(f) for f, _, _ in rows] + [4])

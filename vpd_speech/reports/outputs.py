@@ -175,8 +175,8 @@ def purge_out_folder(out_dir: Path, call_ids: Iterable[str]) -> int:
     return n
 
 
-def write_tables(out_dir: Path, parquet: bool = True) -> pd.DataFrame:
-    """Rebuild calls.csv (and utterances.parquet) from every call JSON in the out folder."""
+def write_tables(out_dir: Path, parquet: bool = True) -> list[CallResult]:
+    """Rebuild calls.csv (and utterances.parquet) from every call JSON in the out folder; the calls read."""
     results = read_calls(out_dir)
     calls = pd.DataFrame([call_row(r) for r in results], columns=CALL_COLUMNS)
     calls = calls.astype({"max_level": "Int64", "channels": "Int64"})
@@ -186,4 +186,4 @@ def write_tables(out_dir: Path, parquet: bool = True) -> pd.DataFrame:
         tmp = out_dir / ".utterances.parquet.tmp"
         utterances.to_parquet(tmp, index=False)
         os.replace(tmp, out_dir / "utterances.parquet")
-    return calls
+    return results

@@ -22,7 +22,7 @@ import functools
 import io
 import itertools
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -548,7 +548,6 @@ def write_reports(
     redact: bool = True,
     audio_format: str = "mp3",
     audio_bitrate: int = 24000,
-    only: Iterable[str] | None = None,
 ) -> list[Path]:
     """Write ``<call_id>.html`` per scored call and ``index.html`` into `out_dir`; return the paths.
 
@@ -556,13 +555,10 @@ def write_reports(
     -> audio path; calls whose audio is not found get a page without a player. With `embed_audio` the
     compressed audio sits inside the page as base64; otherwise it is written beside it as
     ``<call_id>.mp3`` (or ``.ogg``). `redact=False` writes unredacted pages (marked as such).
-    `only`: call_ids whose pages are (re)written; the index still lists every result and links the pages
-    already on disk (a resumed batch does not re-encode the audio of calls scored before).
     """
-    only = set(only) if only is not None else None
     written: list[Path] = []
     for r in results:
-        if r.status == "ok" and (only is None or r.call_id in only):
+        if r.status == "ok":
             written += write_call_page(out_dir, r, find_audio(r, audio_dir_or_paths), embed_audio, redact,
                                        audio_format, audio_bitrate)
     return written + [write_index(out_dir, results, redact)]
@@ -599,7 +595,8 @@ def write_call_page(
 
 
 def write_index(out_dir: str | Path, results: Sequence[CallResult], redact: bool = True) -> Path:
-    """``index.html`` over all `results`, linking the call pages that are on disk."""
+    """``index.html`` over all `results`, linking the call pages that are on disk (a resumed batch writes
+    only the pages of its new calls)."""
     from vpd_speech.reports.outputs import write_atomic
 
     out = Path(out_dir)

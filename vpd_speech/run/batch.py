@@ -55,6 +55,7 @@ class BatchSummary:
     skipped: list[str] = field(default_factory=list)
     wall_s: float = 0.0
     sources: dict[str, Source] = field(default_factory=dict)  # call_id -> the audio it came from (for the pages)
+    documents: list[CallResult] = field(default_factory=list)  # every call document in the out folder afterwards
 
     @property
     def failed(self) -> list[CallResult]:
@@ -200,9 +201,9 @@ def run_batch(
                     bar.update(1)
     finally:
         bar.close()
-        write_tables(out_dir, parquet=config.output.parquet)
+        summary.documents = write_tables(out_dir, parquet=config.output.parquet)
         if reports is not None:
-            reports.finish()
+            reports.finish(summary.documents)
         summary.wall_s = time.perf_counter() - start
     return summary
 
@@ -281,15 +282,15 @@ class BatchReports:
         write_call_page(self.out_dir / "report", result, audio, embed_audio=self.embed_audio, redact=self.redact)
         write_incidents([result], self.out_dir / "incidents", redact=self.redact)
 
-    def finish(self) -> None:
-        """Wait for the pages still being written (an error in one is raised here), then write the index."""
-        from vpd_speech.reports.outputs import read_calls
+    def finish(self, documents: list[CallResult]) -> None:
+        """Wait for the pages still being written (an error in one is raised here), then write the index
+        over `documents` (every call in the out folder)."""
         from vpd_speech.reports.pages import write_index
 
         self._pool.shutdown(wait=True)
         for future in self._pending:
             future.result()
-        write_index(self.out_dir / "report", read_calls(self.out_dir), redact=self.redact)
+        write_index(self.out_dir / "report", documents, redact=self.redact)
 
 
 def _finish(result: CallResult, out_dir: Path, summary: BatchSummary, store, reports: BatchReports | None) -> None:
