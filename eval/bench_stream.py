@@ -1,14 +1,15 @@
 """Live-call latency: stream synthesised calls at real-time speed and time each utterance's event.
 
     python -m eval.bench_stream [--scripts dreiging kritiek ...] [--calls 1 2 4 8] [--modes batched alone]
-                                [--stagger 1.5] [--json FILE]
+                                [--windows 30 10] [--stagger 1.5] [--json FILE]
 
 The latency of a scripted turn is the arrival of the first final utterance event of the same role that
 overlaps the turn, minus the turn's true end (the truth of eval/synth.py); a turn without such an event is
 missed. For each number of calls at once (scripts in turn, each started `--stagger` seconds after the
 previous) each mode runs once, the modes alternating, so that they see the same load of a shared machine:
 `batched` (`stream.batch_across_calls`: the pieces of all calls ready at once in one batched transcription)
-and `alone` (each call's pieces transcribed on their own, as before). Server and clients share this process
+and `alone` (each call's pieces transcribed on their own, as before); with `--windows`, each mode once per
+encoder window (`stream.window_s`). Server and clients share this process
 and one Pipeline, as `vpd stream serve` does. CPU is this process's CPU seconds over the run's wall time.
 
 `differ`: final utterance events of a call that are not among those the same call gets streamed alone (as
@@ -33,7 +34,7 @@ import numpy as np
 from vpd_speech.config import load_config
 from vpd_speech.pipeline import Pipeline
 from vpd_speech.run.stream.client import StreamRun, stream_file
-from vpd_speech.run.stream.server import OMP_WAIT_POLICY, BackgroundServer, StreamServer
+from vpd_speech.run.stream.server import OMP_WAIT_POLICY, BackgroundServer, StreamServer, live_config
 from vpd_speech.training.synth import synthesize
 
 SCRIPTS = Path(__file__).resolve().parent / "scripts"
@@ -136,6 +137,9 @@ def main() -> None:
     parser.add_argument("--scripts", nargs="+", default=DEFAULT_SCRIPTS)
     parser.add_argument("--calls", nargs="+", type=int, default=[1, 2, 4, 8], help="numbers of calls at once")
     parser.add_argument("--modes", nargs="+", choices=list(MODES), default=list(MODES))
+    parser.add_argument(
+        "--windows", nargs="+", type=float, help="stream.window_s values to compare (default: the config's)"
+    )
     parser.add_argument("--stagger", type=float, default=1.5, help="seconds between the starts of concurrent calls")
     parser.add_argument("--config", type=Path)
     parser.add_argument("--json", type=Path, help="also write the figures here")
@@ -146,25 +150,29 @@ def main() -> None:
     truths = [synthesize(SCRIPTS / f"{name}.toml", work / name) for name in args.scripts]
     config = load_config(args.config)
     config.stream.max_calls = max(config.stream.max_calls, *args.calls)
-    pipeline = Pipeline(config)
+    pipeline = Pipeline(live_config(config))
+    windows = args.windows or [config.stream.window_s]
     servers = {}
     for mode in args.modes:
-        mode_config = config.model_copy(
-            update={"stream": config.stream.model_copy(update={"batch_across_calls": MODES[mode]})}
-        )
-        server = StreamServer(mode_config, work / "out" / mode, pipeline=pipeline)
-        servers[mode] = (server, BackgroundServer(server))
+        for window_s in windows:
+            stream = config.stream.model_copy(update={"batch_across_calls": MODES[mode], "window_s": window_s})
+            server = StreamServer(
+                config.model_copy(update={"stream": stream}), work / "out" / f"{mode}_{window_s:g}", pipeline=pipeline
+            )
+            servers[(mode, window_s)] = (server, BackgroundServer(server))
     report = []
     try:
-        reference_server = servers.get("alone", next(iter(servers.values())))[1]
-        alone = {}
-        for t in truths:  # each call alone, as fast as it goes: the reference finals (and the warm-up)
-            alone[t["call_id"]] = finals(run_calls(reference_server.url, [t], 0.0, tag="ref", speed=None)[0])
+        alone: dict[float, dict[str, set]] = {}
+        for window_s in windows:  # each call alone, as fast as it goes: the reference finals (and the warm-up)
+            mode = "alone" if "alone" in args.modes else args.modes[0]
+            url = servers[(mode, window_s)][1].url
+            alone[window_s] = {t["call_id"]: finals(run_calls(url, [t], 0.0, tag="ref", speed=None)[0]) for t in truths}
         for n in args.calls:
             chosen = [truths[i % len(truths)] for i in range(n)]
-            for mode in args.modes if n % 2 else reversed(args.modes):  # alternate which mode goes first
-                server, background = servers[mode]
-                row = {"calls": n, "mode": mode, **timed_run(server, background.url, chosen, args.stagger, alone)}
+            for mode, window_s in list(servers) if n % 2 else reversed(servers):  # alternate which goes first
+                server, background = servers[(mode, window_s)]
+                row = {"calls": n, "mode": mode, "window_s": window_s}
+                row.update(timed_run(server, background.url, chosen, args.stagger, alone[window_s]))
                 report.append(row)
                 print(json.dumps(row), flush=True)
     finally:

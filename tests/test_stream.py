@@ -16,6 +16,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import ClassVar
 
+import numpy as np
 import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
@@ -193,6 +194,33 @@ def test_streaming_vad_ends_each_turn_soon_after_it_ends():
             assert seen - turn["end"] < 1.0, (turn["text"], seen)
 
 
+@pytest.mark.parametrize(
+    "settings",
+    [{}, {"max_speech_duration_s": 2.0}, {"min_silence_duration_ms": 100, "speech_pad_ms": 400}, {"threshold": 0.6}],
+)
+def test_vad_regions_from_cached_probabilities_are_faster_whispers(settings):
+    """The live VAD scores each window once, as the audio comes in (`SpeechScores`), and applies Silero's
+    rule itself (`regions_of`): on whole channels, with short and long pauses, cut regions and wide pads,
+    its regions are exactly those of faster-whisper's `get_speech_timestamps` on the same audio."""
+    from faster_whisper.vad import get_speech_timestamps
+
+    from vpd_speech.audio.decode import decode
+    from vpd_speech.audio.vad import VAD_WINDOW, SpeechScores, regions_of, vad_options
+
+    examples = Path(__file__).resolve().parent.parent / "examples" / "calls"
+    options = vad_options(load_config().vad.model_copy(update=settings))
+    for name in ("dreiging", "kritiek"):
+        for channel in decode(examples / f"{name}.wav").samples:
+            expected = [(s["start"], s["end"]) for s in get_speech_timestamps(channel, options)]
+            padded = np.pad(channel, (0, VAD_WINDOW - len(channel) % VAD_WINDOW))
+            scores = SpeechScores()  # scored a step at a time, as a live call's audio comes in
+            probs = np.concatenate(
+                [scores.add(padded[i : i + 6 * VAD_WINDOW]) for i in range(0, len(padded), 6 * VAD_WINDOW)]
+            )
+            assert len(expected) >= 3
+            assert regions_of(probs, options, len(channel)) == expected
+
+
 # --------------------------------------------------------------------------- slow: the real pipeline
 
 
@@ -239,7 +267,11 @@ def test_live_threat_call_alerts_in_time_and_ends_like_batch(pipeline, threat_ca
     assert level4[0].t < run.end_sent_s and alerts[0].t < run.end_sent_s  # during the call, not after it
     assert level4[0].t < threat_end + 10
     assert alerts[0].event["kind"] == "threat" and alerts[0].event["level"] == 4
-    assert len({round(a.event["time"]) for a in alerts}) == len(alerts)  # one alert per utterance
+    # one alert per utterance; again only when aggression after a boundary turns out a threat
+    kinds: dict[int, list[str]] = {}
+    for a in alerts:
+        kinds.setdefault(round(a.event["time"]), []).append(a.event["kind"])
+    assert all(len(k) == 1 or k == ["repeated_after_correction", "threat"] for k in kinds.values()), kinds
     assert run.final["status"] == "ok" and run.final["ended"] == "end" and run.final["advice"] == "melden"
 
     for _ in range(50):  # the background thread delivers after its retry

@@ -47,6 +47,7 @@ class AsrConfig(_Section):
     device: str = "cpu"
     compute_type: str = "int8"
     cpu_threads: int = 2
+    workers: int = Field(1, ge=1)  # recogniser calls that run at once (CTranslate2 workers, one copy of the weights)
     beam_size: int = 1
     batch_size: int = 8  # > 1 uses faster-whisper's BatchedInferencePipeline
     initial_prompt: str | None = None
@@ -116,6 +117,8 @@ class StreamConfig(_Section):
     end_silence_ms: int = Field(300, gt=0)  # silence that ends an utterance live ([vad] has 500 ms for batch)
     partial_interval_s: float = Field(5.0, gt=0)  # a long utterance is transcribed at least this often
     context_s: float = Field(4.0, ge=0)  # audio before an utterance that the recogniser reads with it
+    window_s: float = Field(10.0, gt=0, le=30)  # Whisper's encoder window for a live piece: the shortest multiple
+    # of this that holds the piece's speech (30: Whisper's own window)
     queue_frames: int = Field(256, gt=0)  # PCM frames a call may have waiting; when full the sender is slowed
     max_calls: int = Field(8, gt=0)  # calls at once; more are refused with an error
     batch_across_calls: bool = True  # one batched transcription for the pieces of all calls ready at once

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import copy
 import functools
+import math
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from vpd_speech.asr.windows import Window, window_of
 from vpd_speech.audio.decode import SAMPLE_RATE
-from vpd_speech.audio.vad import vad_options
+from vpd_speech.audio.vad import WHISPER_WINDOW_S, vad_options
 from vpd_speech.config import AsrConfig, VadConfig
 from vpd_speech.models import ModelError, resolve_whisper
 from vpd_speech.schema import Word
 
+FRAMES_PER_S = 100  # Whisper's mel frames per second
+WINDOW_FRAMES = int(WHISPER_WINDOW_S * FRAMES_PER_S)
 TIME_GRID = 320  # samples: Whisper's word times are multiples of 20 ms
 ENCODER_BATCH = 2  # windows per encoder pass on CPU: batch 8 at once peaks ~800 MB higher (its 8 x 1500 x 1500
 # attention scores per head), two at a time ~150 MB higher, and is as fast (eval.bench_batch)
@@ -40,8 +44,6 @@ class Transcriber:
     """Loads the Whisper model once; `transcribe` is called per channel."""
 
     def __init__(self, config: AsrConfig, vad: VadConfig):
-        from faster_whisper import BatchedInferencePipeline
-
         self.config = config
         self.vad = vad_options(vad)
         path = resolve_whisper(config.model)
@@ -52,21 +54,20 @@ class Transcriber:
                 device=config.device,
                 compute_type=config.compute_type,
                 cpu_threads=config.cpu_threads,
+                num_workers=config.workers,
                 local_files_only=True,
             )
         except (RuntimeError, ValueError, OSError) as e:
             raise ModelError(f"cannot load ASR model {config.model!r} from {path}: {e}") from None
-        self.batched = BatchedInferencePipeline(self.model) if config.batch_size > 1 else None
+        self.batched = _windowed_batches()(self.model) if config.batch_size > 1 else None
         self.name = config.model
 
     def sharing_model(self) -> Transcriber:
         """A transcriber on the same loaded model for another thread: faster-whisper's batched pipeline
         keeps state between the batches of one call, so two threads must not share it (the model itself
         is thread-safe)."""
-        from faster_whisper import BatchedInferencePipeline
-
         other = copy.copy(self)
-        other.batched = BatchedInferencePipeline(self.model) if self.batched is not None else None
+        other.batched = _windowed_batches()(self.model) if self.batched is not None else None
         return other
 
     def _options(self) -> dict:
@@ -93,23 +94,9 @@ class Transcriber:
             audio = np.concatenate([signal[int(a * SAMPLE_RATE) : int(b * SAMPLE_RATE)] for a, b in w.pieces])
             parts.append(audio)
             offsets.append(at / SAMPLE_RATE)
-            clips.append((at / SAMPLE_RATE, (at + len(audio)) / SAMPLE_RATE))
+            clips.append({"start": at / SAMPLE_RATE, "end": (at + len(audio)) / SAMPLE_RATE})
             at += len(audio)
-        batch = np.concatenate(parts).astype(np.float32)
-        if self.batched is not None:
-            stamps = [{"start": a, "end": b} for a, b in clips]
-            segments, _ = self.batched.transcribe(
-                batch, batch_size=self.config.batch_size, clip_timestamps=stamps, vad_filter=False, **self._options()
-            )
-        else:
-            flat = [t for clip in clips for t in clip]
-            segments, _ = self.model.transcribe(
-                batch,
-                clip_timestamps=flat,
-                vad_filter=False,
-                condition_on_previous_text=self.config.condition_on_previous_text,
-                **self._options(),
-            )
+        segments = self._transcribe_clips(np.concatenate(parts).astype(np.float32), clips)
         out: list[list[Segment]] = [[] for _ in windows]
         for s in segments:
             if not s.text.strip():
@@ -118,49 +105,65 @@ class Transcriber:
             out[i].append(_segment(s, time=lambda t, i=i: windows[i].to_call_time(t - offsets[i])))
         return out
 
-    def transcribe_pieces(self, pieces: list[tuple[np.ndarray, float]]) -> list[list[Segment]]:
+    def transcribe_pieces(
+        self, pieces: list[tuple[np.ndarray, float]], window_s: float = WHISPER_WINDOW_S
+    ) -> list[list[Segment]]:
         """Transcribe several pieces (16 kHz samples, offset in seconds) in one batch, each heard and timed
         exactly as `transcribe` hears it alone: its speech glued by the VAD, one encoder window each, word
         times mapped back the way faster-whisper maps them (a word's chunk by its middle, 10 ms).
 
+        `window_s` below 30 s shortens the encoder's window: a piece is heard in the shortest multiple of
+        `window_s` that holds its speech (the encoder's cost grows with its window, not with the speech).
+        Pieces of one window size share a batch, so what a piece gets never depends on the other pieces.
         For the stream server, which hears the live pieces of all calls ready at once together."""
         from faster_whisper.vad import SpeechTimestampsMap, get_speech_timestamps
 
         out: list[list[Segment]] = [[] for _ in pieces]
-        parts, clips, offsets, maps, owners, at = [], [], [], [], [], 0
+        groups: dict[int, list[tuple[int, np.ndarray, list[dict]]]] = {}
         for i, (samples, _) in enumerate(pieces):
             chunks = get_speech_timestamps(samples, self.vad)
             if not chunks:
                 continue  # no speech: nothing to hear
             audio = np.concatenate([samples[c["start"] : c["end"]] for c in chunks])
-            pad = -len(audio) % TIME_GRID  # each piece starts on the 20 ms grid of Whisper's word times
-            parts += [audio, np.zeros(pad, dtype=np.float32)]
-            clips.append({"start": (at + 0.5) / SAMPLE_RATE, "end": (at + len(audio) + 0.5) / SAMPLE_RATE})
-            offsets.append(at / SAMPLE_RATE)
-            maps.append(SpeechTimestampsMap(chunks, SAMPLE_RATE))
-            owners.append(i)
-            at += len(audio) + pad
-        if not clips:
-            return out
-        batch = np.concatenate(parts).astype(np.float32)
+            size = min(WHISPER_WINDOW_S, window_s * math.ceil(len(audio) / SAMPLE_RATE / window_s))
+            groups.setdefault(int(size * FRAMES_PER_S), []).append((i, audio, chunks))
+        for frames, group in sorted(groups.items()):
+            clips, offsets, audio, at = [], [], [], 0
+            for _, part, _ in group:
+                pad = -len(part) % TIME_GRID  # each part starts on the 20 ms grid of Whisper's word times
+                audio += [part, np.zeros(pad, dtype=np.float32)]
+                clips.append({"start": (at + 0.5) / SAMPLE_RATE, "end": (at + len(part) + 0.5) / SAMPLE_RATE})
+                offsets.append(at / SAMPLE_RATE)
+                at += len(part) + pad
+            for s in self._transcribe_clips(np.concatenate(audio).astype(np.float32), clips, frames):
+                if s.text.strip():
+                    k = window_of(offsets, (s.start + s.end) / 2)
+                    i, _, chunks = group[k]
+                    ts_map = SpeechTimestampsMap(chunks, SAMPLE_RATE)
+                    out[i].append(_restored(s, ts_map, offsets[k], pieces[i][1]))
+        return out
+
+    def _transcribe_clips(self, batch: np.ndarray, clips: list[dict], frames: int = WINDOW_FRAMES) -> Iterable:
+        """faster-whisper's segments of the clips of `batch` (times in the batch), one encoder window each
+        that reads `frames` mel frames (the batched pipeline; without it, Whisper's full window)."""
         if self.batched is not None:
             segments, _ = self.batched.transcribe(
-                batch, batch_size=self.config.batch_size, clip_timestamps=clips, vad_filter=False, **self._options()
-            )
-        else:
-            segments, _ = self.model.transcribe(
                 batch,
-                clip_timestamps=[t for c in clips for t in (c["start"], c["end"])],
+                batch_size=self.config.batch_size,
+                clip_timestamps=clips,
                 vad_filter=False,
-                condition_on_previous_text=self.config.condition_on_previous_text,
+                frames=frames,
                 **self._options(),
             )
-        for s in segments:
-            if not s.text.strip():
-                continue
-            k = window_of(offsets, (s.start + s.end) / 2)
-            out[owners[k]].append(_restored(s, maps[k], offsets[k], pieces[owners[k]][1]))
-        return out
+            return segments
+        segments, _ = self.model.transcribe(
+            batch,
+            clip_timestamps=[t for c in clips for t in (c["start"], c["end"])],
+            vad_filter=False,
+            condition_on_previous_text=self.config.condition_on_previous_text,
+            **self._options(),
+        )
+        return segments
 
     def transcribe(self, samples: np.ndarray, offset: float = 0.0) -> list[Segment]:
         """Transcribe the speech of one 16 kHz channel (VAD inside, so silence costs nothing).
@@ -212,11 +215,38 @@ def _whisper_model() -> type:
             for i in range(0, len(text_tokens), ENCODER_BATCH):
                 part = slice(i, i + ENCODER_BATCH)
                 frames = num_frames[part] if isinstance(num_frames, list) else num_frames
-                out += super().find_alignment(tokenizer, text_tokens[part], ctranslate2.StorageView.from_array(states[part]),
-                                              frames, median_filter_width)
+                out += super().find_alignment(
+                    tokenizer,
+                    text_tokens[part],
+                    ctranslate2.StorageView.from_array(states[part]),
+                    frames,
+                    median_filter_width,
+                )
             return out
 
     return PartedWhisper
+
+
+@functools.cache
+def _windowed_batches() -> type:
+    """faster-whisper's `BatchedInferencePipeline` whose encoder reads only the first `frames` mel frames of
+    each window (faster-whisper pads every window to 30 s; CTranslate2 encodes shorter ones in a fraction of
+    the time). One instance per thread: `frames` is given with each `transcribe` (default: the full window)."""
+    from faster_whisper import BatchedInferencePipeline
+
+    class WindowedBatches(BatchedInferencePipeline):
+        frames = WINDOW_FRAMES
+
+        def transcribe(self, audio, *args, frames: int = WINDOW_FRAMES, **kwargs):
+            """faster-whisper's `transcribe`, the encoder reading `frames` of each window (until the next call:
+            consume the segments first, as with faster-whisper's own state between calls)."""
+            self.frames = frames
+            return super().transcribe(audio, *args, **kwargs)
+
+        def generate_segment_batched(self, features, tokenizer, options):
+            return super().generate_segment_batched(features[..., : self.frames], tokenizer, options)
+
+    return WindowedBatches
 
 
 def segments_from(segments: list[Segment], start: float) -> list[Segment]:

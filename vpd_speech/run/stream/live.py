@@ -191,7 +191,7 @@ class LiveCall:
         whatever `asr.stereo` says for recordings: heard raw, with its silences, Whisper ran into repetition
         loops on the threat example and the live alert came only at the end (README "Live calls")."""
         signal = self.buffer.view()[piece.channel, piece.context : piece.b]
-        return self.transcriber.transcribe(signal, offset=piece.context / SAMPLE_RATE)
+        return self.transcriber.transcribe_pieces([(signal, piece.context / SAMPLE_RATE)], self.options.window_s)[0]
 
     def signal(self, channel: int) -> np.ndarray:
         """The channel's 16 kHz samples so far (a view: valid until more audio is pushed)."""

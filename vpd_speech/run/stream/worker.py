@@ -3,8 +3,8 @@
 Each call hands in a step when enough new audio came in, and waits for it, so the queue holds at most one
 step per open call. The worker takes every step waiting at that moment, lets each call find its pieces
 (`LiveCall.look`), transcribes the pieces of all those calls in one batched faster-whisper call
-(`Transcriber.transcribe_pieces`: one encoder batch), and gives each call its transcripts back
-(`LiveCall.hear`). A piece is heard and timed exactly as the call alone would hear it (its own window, the
+(`Transcriber.transcribe_pieces`: one encoder batch per window size, `stream.window_s`), and gives each
+call its transcripts back (`LiveCall.hear`). A piece is heard and timed exactly as the call alone would hear it (its own window, the
 same VAD gluing, the same time mapping); only the batch it shares the encoder with differs.
 
 Overload: a call whose live steps lag by more than `stream.partial_max_behind_s` of audio gets no partial
@@ -151,7 +151,7 @@ class LiveWorker:
         audio = [
             (live.signal(p.channel)[p.context : p.b], p.context / SAMPLE_RATE) for live, pieces in calls for p in pieces
         ]
-        heard = iter(self.transcriber.transcribe_pieces(audio) if audio else [])
+        heard = iter(self.transcriber.transcribe_pieces(audio, self.options.window_s) if audio else [])
         if audio:
             self.metrics.add("vpd_stream_batches_total")
             self.metrics.add("vpd_stream_batch_pieces_total", len(audio))
