@@ -14,9 +14,9 @@ DEFAULT_ASR = DATA / "asr_transcripts.tsv"
 # split spoken again by mb-nl2 with other settings (take 2)
 DEFAULT_ASR_EXTRA = (DATA / "asr_transcripts_agent_take1.tsv", DATA / "asr_transcripts_train_take2.tsv")
 DEFAULT_OUT = shipped("vpd_speech.nlp", "norm_matrix")
-# Independent author passes (eval/data/authors/README.md): five train with the corpus; one is never trained on, the
+# Independent author passes (eval/data/authors/README.md): eight train with the corpus; one is never trained on, the
 # cross-author test (chosen before any result: the young Rotterdam street register is furthest from the corpus).
 AUTHORS_DIR = DATA / "authors"
 AUTHORS_ASR = AUTHORS_DIR / "asr_transcripts.tsv"
-TRAIN_AUTHORS = ("ambtenaar", "amsterdam", "friesland", "nt2", "vlaams")
+TRAIN_AUTHORS = ("ambtenaar", "amsterdam", "brabant", "friesland", "haags", "nt2", "utrecht", "vlaams")
 HELD_OUT_AUTHOR = "rotterdam"
