@@ -130,7 +130,7 @@ def test_live_board_shows_the_alert_of_a_streamed_call(browser, site, pipeline, 
             metadata={"agent_id": "a17", "team": "KCC-1"})))  # fmt: skip
         sender.start()
         page.wait_for_selector("tr[data-call=dreiging_live]", timeout=60_000)
-        alert = page.wait_for_selector("#alerts li.alert[data-call=dreiging_live]", timeout=180_000)
+        alert = page.wait_for_selector("#alerts li.alert[data-call=dreiging_live][data-kind=threat]", timeout=180_000)
         assert "Bedreiging" in alert.inner_text() and "a17" in alert.inner_text()
         page.wait_for_selector("tr[data-call=dreiging_live][data-status=klaar]", timeout=180_000)
         row = page.locator("tr[data-call=dreiging_live]").inner_text()
