@@ -110,11 +110,8 @@ def regions_of(probs: np.ndarray, options: VadOptions, n_samples: int) -> list[t
             span[0] = int(max(0, span[0] - pad))
         if i + 1 < len(spans):
             gap = spans[i + 1][0] - span[1]
-            shift = gap // 2 if gap < 2 * pad else pad
-            if gap >= 2 * pad:
-                span[1] = int(min(n_samples, span[1] + pad))
-            else:
-                span[1] += int(shift)
+            shift = gap // 2 if gap < 2 * pad else pad  # a narrow gap is shared, a wide one padded on both sides
+            span[1] = int(min(n_samples, span[1] + shift))
             spans[i + 1][0] = int(max(0, spans[i + 1][0] - shift))
         else:
             span[1] = int(min(n_samples, span[1] + pad))

@@ -4,8 +4,9 @@ Each call hands in a step when enough new audio came in, and waits for it, so th
 step per open call. The worker takes every step waiting at that moment, lets each call find its pieces
 (`LiveCall.look`), transcribes the pieces of all those calls in one batched faster-whisper call
 (`Transcriber.transcribe_pieces`: one encoder batch per window size, `stream.window_s`), and gives each
-call its transcripts back (`LiveCall.hear`). A piece is heard and timed exactly as the call alone would hear it (its own window, the
-same VAD gluing, the same time mapping); only the batch it shares the encoder with differs.
+call its transcripts back (`LiveCall.hear`). A piece is heard and timed exactly as the call alone would hear
+it (its own window, the same VAD gluing, the same time mapping); only the batch it shares the encoder with
+differs.
 
 Overload: a call whose live steps lag by more than `stream.partial_max_behind_s` of audio gets no partial
 transcription in that step (dropped and counted); final pieces are never dropped. With
