@@ -268,6 +268,23 @@ def test_batch_tokenizer_keeps_the_ids_of_latin_script_text():
 
 
 @pytest.mark.slow
+def test_batch_tokenizer_prunes_a_folder_built_without_the_latin_tokenizer(tmp_path):
+    """An e5 folder built before `tokenizer.latin.json` existed: the same ids, pruned at load time."""
+    import shutil
+
+    from vpd_speech.nlp.e5 import LATIN_IDS, LATIN_TOKENIZER, default_model_dir
+    from vpd_speech.nlp.model_classifier import PREFIX, BatchTokenizer
+
+    folder = Path(default_model_dir())
+    assert (folder / LATIN_TOKENIZER).is_file() and (folder / LATIN_IDS).is_file()
+    shutil.copyfile(folder / "tokenizer.json", tmp_path / "tokenizer.json")
+    texts = [PREFIX + t for t in ("Ik weet waar je woont, Sanne.", "Çelik en Nguyễn bellen over de WOZ", "Привет")]
+    built, pruned = BatchTokenizer(folder / "tokenizer.json"), BatchTokenizer(tmp_path / "tokenizer.json")
+    assert pruned.e5_ids.tolist() == built.e5_ids.tolist()
+    assert pruned(texts)["input_ids"].tolist() == built(texts)["input_ids"].tolist()
+
+
+@pytest.mark.slow
 def test_mapped_safetensors_equal_loaded():
     from safetensors.torch import load_file
 

@@ -25,7 +25,6 @@ import json
 import mmap
 import os
 import time
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
@@ -214,29 +213,25 @@ class NormMatrixClassifier:
 
 
 class BatchTokenizer:
-    """The XLM-R tokenizer.json run by the `tokenizers` library directly, called like a transformers tokenizer
+    """The XLM-R tokenizer run by the `tokenizers` library directly, called like a transformers tokenizer
     (`tok(texts, padding=True, truncation=True, max_length=.., return_tensors="pt")`).
 
-    Only the pieces a Latin-script transcript can use are loaded: pieces with a letter of another script
-    (55% of the 250k) are dropped and the ids mapped back to e5's. That saves ~230 MB of RAM (transformers'
-    wrapper would add ~300 MB more). Ids are the full tokenizer's for every text without such letters; those
-    letters read as <unk> (Whisper told the language is Dutch writes Latin script)."""
+    It loads the e5 folder's Latin-script tokenizer (`e5.latin_tokenizer`, written by `vpd models setup`;
+    ids mapped back to e5's), or prunes tokenizer.json itself in a folder built before that file existed.
+    Transformers' wrapper would add ~300 MB more."""
 
     def __init__(self, path: Path):
         from tokenizers import Tokenizer
 
-        spec = json.loads(Path(path).read_text("utf-8"))
-        model = spec["model"]
-        keep = [i for i, (piece, _) in enumerate(model["vocab"]) if _latin_piece(piece)]
-        new_id = {old: new for new, old in enumerate(keep)}
-        model["vocab"] = [model["vocab"][i] for i in keep]
-        model["unk_id"] = new_id[model["unk_id"]]
-        for token in spec.get("added_tokens") or []:
-            token["id"] = new_id[token["id"]]
-        for token in ((spec.get("post_processor") or {}).get("special_tokens") or {}).values():
-            token["ids"] = [new_id[i] for i in token["ids"]]
-        self.tokenizer = Tokenizer.from_str(json.dumps(spec))
-        self.e5_ids = np.asarray(keep, dtype=np.int64)  # loaded id -> e5's id
+        from vpd_speech.nlp.e5 import LATIN_IDS, LATIN_TOKENIZER, latin_tokenizer
+
+        path = Path(path)
+        if (path.parent / LATIN_TOKENIZER).is_file() and (path.parent / LATIN_IDS).is_file():
+            self.tokenizer = Tokenizer.from_file(str(path.parent / LATIN_TOKENIZER))
+            self.e5_ids = np.load(path.parent / LATIN_IDS)
+        else:
+            spec, self.e5_ids = latin_tokenizer(json.loads(path.read_text("utf-8")))
+            self.tokenizer = Tokenizer.from_str(json.dumps(spec))
         self.pad_id = self.tokenizer.token_to_id("<pad>")
 
     def __call__(self, texts: Sequence[str], padding: bool = True, truncation: bool = True, max_length: int = 512,
@@ -249,12 +244,6 @@ class BatchTokenizer:
         enc = tok.encode_batch([t.strip() for t in texts])  # as transformers: no "▁" piece for a trailing space
         return {"input_ids": torch.from_numpy(self.e5_ids[np.array([e.ids for e in enc], dtype=np.int64)]),
                 "attention_mask": torch.tensor([e.attention_mask for e in enc])}
-
-
-def _latin_piece(piece: str) -> bool:
-    """False for a vocabulary piece that holds a letter of a script other than Latin."""
-    return all(c.isascii() or not unicodedata.category(c).startswith("L") or "LATIN" in unicodedata.name(c, "")
-               for c in piece)
 
 
 _DTYPES = {"F32": "float32", "F16": "float16", "BF16": "bfloat16", "I64": "int64"}
