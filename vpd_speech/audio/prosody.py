@@ -97,12 +97,12 @@ def yin_f0(
     if len(y) < frame_length:
         return np.zeros(0)
     n = 1 + (len(y) - frame_length) // hop_length
-    idx = np.arange(frame_length)[None, :] + hop_length * np.arange(n)[:, None]
-    x = y[idx]  # (frames, frame_length)
     w = frame_length // 2
     tau_min = max(1, int(np.floor(sr / fmax)))
     tau_max = min(int(np.ceil(sr / fmin)), frame_length - w)
-    size = 1 << int(np.ceil(np.log2(2 * frame_length)))
+    span = w + tau_max  # the difference function reads x[j] and x[j + tau], j < w, tau <= tau_max: no more
+    x = y[np.arange(span)[None, :] + hop_length * np.arange(n)[:, None]]  # (frames, span)
+    size = 1 << int(np.ceil(np.log2(span)))  # no circular wrap below lag tau_max
     spec = np.fft.rfft(x, size) * np.conj(np.fft.rfft(x[:, :w], size))
     r = np.fft.irfft(spec, size)[:, : tau_max + 1]  # r[tau] = sum_j x[j] x[j + tau], j < w
     c = np.concatenate([np.zeros((n, 1)), np.cumsum(x**2, axis=1)], axis=1)
@@ -114,27 +114,23 @@ def yin_f0(
     cmnd = np.ones_like(d)
     cmnd[:, 1:] = d[:, 1:] * taus[1:] / np.maximum(cum, 1e-12)
 
-    f0 = np.full(n, np.nan)
+    # per frame: the first lag below `threshold`, walked down to its local minimum; else the global minimum
     seg = cmnd[:, tau_min : tau_max + 1]
-    for i in range(n):
-        row = seg[i]
-        below = np.flatnonzero(row < threshold)
-        if len(below):
-            k = below[0]
-            while k + 1 < len(row) and row[k + 1] < row[k]:
-                k += 1
-        else:
-            k = int(np.argmin(row))
-        if row[k] > voicing:
-            continue
-        tau = float(k + tau_min)
-        if 0 < k < len(row) - 1:
-            a, b, cc = row[k - 1], row[k], row[k + 1]
-            den = a - 2 * b + cc
-            if den > 0:
-                tau += 0.5 * (a - cc) / den
-        f0[i] = sr / tau
-    return f0
+    rows, m = np.arange(n), seg.shape[1]
+    below = seg < threshold
+    first = below.argmax(axis=1)
+    rising = np.ones_like(below)  # rising[:, j]: seg[j + 1] >= seg[j] (or j is the last lag)
+    rising[:, :-1] = seg[:, 1:] >= seg[:, :-1]
+    rising &= np.arange(m)[None, :] >= first[:, None]
+    k = np.where(below.any(axis=1), rising.argmax(axis=1), seg.argmin(axis=1))
+    best = seg[rows, k]
+    tau = (k + tau_min).astype(np.float64)
+    inner = (k > 0) & (k < m - 1)
+    a, cc = seg[rows, np.maximum(k - 1, 0)], seg[rows, np.minimum(k + 1, m - 1)]
+    den = a - 2 * best + cc
+    shift = inner & (den > 0)
+    tau[shift] += 0.5 * (a[shift] - cc[shift]) / den[shift]
+    return np.where(best > voicing, np.nan, sr / tau)
 
 
 def utterance_features(y: np.ndarray, u: Utterance) -> dict[str, float | None]:
