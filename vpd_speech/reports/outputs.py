@@ -12,7 +12,6 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-import pandas as pd
 from pydantic import ValidationError
 
 from vpd_speech.labels import CALLER_LABELS
@@ -177,6 +176,8 @@ def purge_out_folder(out_dir: Path, call_ids: Iterable[str]) -> int:
 
 def write_tables(out_dir: Path, parquet: bool = True) -> list[CallResult]:
     """Rebuild calls.csv (and utterances.parquet) from every call JSON in the out folder; the calls read."""
+    import pandas as pd  # here, not at the top: its import (0.4 s) is then off a batch's start-up
+
     results = read_calls(out_dir)
     calls = pd.DataFrame([call_row(r) for r in results], columns=CALL_COLUMNS)
     calls = calls.astype({"max_level": "Int64", "channels": "Int64"})
