@@ -368,20 +368,19 @@ def latin_tokenizer(spec: dict) -> tuple[dict, np.ndarray]:
     kept piece's e5 id. 55% of the 250k pieces go (~230 MB less RAM once loaded); every text without such
     letters gets the same pieces, and those letters read as <unk> (Whisper told the language is Dutch writes
     Latin script)."""
-    spec = json.loads(json.dumps(spec))
     model = spec["model"]
     chars = set().union(*(piece for piece, _ in model["vocab"]))
     other = {c for c in chars if not c.isascii() and unicodedata.category(c).startswith("L")
              and "LATIN" not in unicodedata.name(c, "")}
     keep = [i for i, (piece, _) in enumerate(model["vocab"]) if other.isdisjoint(piece)]
     new_id = {old: new for new, old in enumerate(keep)}
-    model["vocab"] = [model["vocab"][i] for i in keep]
-    model["unk_id"] = new_id[model["unk_id"]]
-    for token in spec.get("added_tokens") or []:
-        token["id"] = new_id[token["id"]]
-    for token in ((spec.get("post_processor") or {}).get("special_tokens") or {}).values():
-        token["ids"] = [new_id[i] for i in token["ids"]]
-    return spec, np.asarray(keep, dtype=np.int64)
+    out = {**spec, "model": {**model, "vocab": [model["vocab"][i] for i in keep], "unk_id": new_id[model["unk_id"]]}}
+    out["added_tokens"] = [{**t, "id": new_id[t["id"]]} for t in spec.get("added_tokens") or []]
+    post = spec.get("post_processor") or {}
+    if post.get("special_tokens"):
+        out["post_processor"] = {**post, "special_tokens": {
+            name: {**t, "ids": [new_id[i] for i in t["ids"]]} for name, t in post["special_tokens"].items()}}
+    return out, np.asarray(keep, dtype=np.int64)
 
 
 def read_manifest(model_dir: Path) -> dict | None:
