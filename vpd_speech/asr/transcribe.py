@@ -21,6 +21,8 @@ from vpd_speech.schema import Word
 FRAMES_PER_S = 100  # Whisper's mel frames per second
 WINDOW_FRAMES = int(WHISPER_WINDOW_S * FRAMES_PER_S)
 TIME_GRID = 320  # samples: Whisper's word times are multiples of 20 ms
+LOOP_RATIO = 2.4  # faster-whisper's compression_ratio_threshold: text this repetitive is a decoding loop
+LOOP_PENALTY = 1.1  # repetition_penalty of the second decoding of a looping clip
 ENCODER_BATCH = 2  # windows per encoder pass on CPU: batch 8 at once peaks ~800 MB higher (its 8 x 1500 x 1500
 # attention scores per head), two at a time ~150 MB higher, and is as fast (eval.bench_batch)
 
@@ -147,15 +149,7 @@ class Transcriber:
         """faster-whisper's segments of the clips of `batch` (times in the batch), one encoder window each
         that reads `frames` mel frames (the batched pipeline; without it, Whisper's full window)."""
         if self.batched is not None:
-            segments, _ = self.batched.transcribe(
-                batch,
-                batch_size=self.config.batch_size,
-                clip_timestamps=clips,
-                vad_filter=False,
-                frames=frames,
-                **self._options(),
-            )
-            return segments
+            return self._without_loops(batch, list(self._batched_clips(batch, clips, frames)), clips, frames)
         segments, _ = self.model.transcribe(
             batch,
             clip_timestamps=[t for c in clips for t in (c["start"], c["end"])],
@@ -164,6 +158,26 @@ class Transcriber:
             **self._options(),
         )
         return segments
+
+    def _batched_clips(self, batch: np.ndarray, clips: list[dict], frames: int, **options) -> Iterable:
+        segments, _ = self.batched.transcribe(
+            batch, batch_size=self.config.batch_size, clip_timestamps=clips, vad_filter=False, frames=frames,
+            **self._options(), **options,
+        )
+        return segments
+
+    def _without_loops(self, batch: np.ndarray, segments: list, clips: list[dict], frames: int = WINDOW_FRAMES) -> list:
+        """`segments` with every clip whose text loops ("twee, een, twee, een, ...": greedy batched decoding
+        has no temperature fallback) decoded once more with a repetition penalty. Other clips are untouched."""
+        def inside(s, c) -> bool:
+            return c["start"] <= (s.start + s.end) / 2 <= c["end"]
+
+        looping = [c for c in clips if any(s.compression_ratio > LOOP_RATIO and inside(s, c) for s in segments)]
+        if not looping:
+            return segments
+        again = self._batched_clips(batch, looping, frames, repetition_penalty=LOOP_PENALTY)
+        kept = [s for s in segments if not any(inside(s, c) for c in looping)]
+        return sorted([*kept, *again], key=lambda s: s.start)
 
     def transcribe(self, samples: np.ndarray, offset: float = 0.0) -> list[Segment]:
         """Transcribe the speech of one 16 kHz channel (VAD inside, so silence costs nothing).
@@ -178,6 +192,9 @@ class Transcriber:
                 batch_size=c.batch_size,
                 **common,
             )
+            segments = list(segments)
+            clips = [{"start": s.start, "end": s.end} for s in segments]
+            segments = self._without_loops(samples, segments, clips)
         else:
             segments, _ = self.model.transcribe(
                 samples,

@@ -146,12 +146,17 @@ def _start_actors(ray, config: PipelineConfig, shape: ActorShape, progress: bool
     else:
         n = max(1, int(have_cpus / cpus) if cpus > 0 else int(have_cpus))
     env = {k: os.environ[k] for k in FORWARDED_ENV if os.environ.get(k)}
+    # Ray sets OMP_NUM_THREADS to an actor's CPUs (1 for --cpus-per-actor 1); CTranslate2 then runs on one
+    # thread whatever asr.cpu_threads says, and its int8 results differ in the last digits (word times and
+    # probabilities): the actor must compute like a local run.
+    if config.asr.cpu_threads > 0:
+        env["OMP_NUM_THREADS"] = str(config.asr.cpu_threads)
     remote = ray.remote(CallScorer).options(
         num_cpus=cpus,
         num_gpus=shape.gpus,
         max_restarts=-1,  # an actor is only its loaded models: always worth restarting
         max_task_retries=TASK_RETRIES,
-        runtime_env={"env_vars": env} if env else None,
+        runtime_env={"env_vars": env},
     )
     if progress:
         nodes = sum(1 for node in ray.nodes() if node.get("Alive"))
