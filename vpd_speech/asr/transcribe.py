@@ -187,20 +187,24 @@ class Transcriber:
         c = self.config
         common = dict(vad_filter=True, vad_parameters=self.vad, **self._options())
         if self.batched is not None:
-            segments, _ = self.batched.transcribe(
-                samples,
-                batch_size=c.batch_size,
-                **common,
-            )
-            segments = list(segments)
-            clips = [{"start": s.start, "end": s.end} for s in segments]
-            segments = self._without_loops(samples, segments, clips)
-        else:
-            segments, _ = self.model.transcribe(
-                samples,
-                condition_on_previous_text=c.condition_on_previous_text,
-                **common,
-            )
+            found, _ = self.batched.transcribe(samples, batch_size=c.batch_size, **common)
+            out: list[Segment] = []
+            for s in list(found):
+                if s.compression_ratio > LOOP_RATIO:  # a loop: the segment's own audio again, with a penalty
+                    start, end = int(s.start * SAMPLE_RATE), int(s.end * SAMPLE_RATE)
+                    again, _ = self.batched.transcribe(
+                        samples[start:end], batch_size=c.batch_size, repetition_penalty=LOOP_PENALTY, **common
+                    )
+                    at = start / SAMPLE_RATE + offset
+                    out += [_segment(x, time=lambda t, at=at: t + at) for x in again if x.text.strip()]
+                elif s.text.strip():
+                    out.append(_segment(s, time=lambda t: t + offset))
+            return out
+        segments, _ = self.model.transcribe(  # sequential decoding has faster-whisper's temperature fallback
+            samples,
+            condition_on_previous_text=c.condition_on_previous_text,
+            **common,
+        )
         return [_segment(s, time=lambda t: t + offset) for s in segments if s.text.strip()]
 
 
