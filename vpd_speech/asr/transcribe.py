@@ -160,13 +160,14 @@ class Transcriber:
         return segments
 
     def _batched_clips(self, batch: np.ndarray, clips: list[dict], frames: int, **options) -> Iterable:
+        """The batched pipeline on `clips` of `batch`, each one encoder window of `frames` mel frames."""
         segments, _ = self.batched.transcribe(
             batch, batch_size=self.config.batch_size, clip_timestamps=clips, vad_filter=False, frames=frames,
             **self._options(), **options,
         )
         return segments
 
-    def _without_loops(self, batch: np.ndarray, segments: list, clips: list[dict], frames: int = WINDOW_FRAMES) -> list:
+    def _without_loops(self, batch: np.ndarray, segments: list, clips: list[dict], frames: int) -> list:
         """`segments` with every clip whose text loops ("twee, een, twee, een, ...": greedy batched decoding
         has no temperature fallback) decoded once more with a repetition penalty. Other clips are untouched."""
         def inside(s, c) -> bool:
