@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import math
 import os
@@ -22,7 +23,7 @@ FRAMES_PER_S = 100  # Whisper's mel frames per second
 WINDOW_FRAMES = int(WHISPER_WINDOW_S * FRAMES_PER_S)
 TIME_GRID = 320  # samples: Whisper's word times are multiples of 20 ms
 LOOP_RATIO = 2.4  # faster-whisper's compression_ratio_threshold: text this repetitive is a decoding loop
-LOOP_PENALTY = 1.1  # repetition_penalty of the second decoding of a looping clip
+LOOP_PENALTY = 1.1  # repetition_penalty of the second decoding of a looping window
 ENCODER_BATCH = 2  # windows per encoder pass on CPU: batch 8 at once peaks ~800 MB higher (its 8 x 1500 x 1500
 # attention scores per head), two at a time ~150 MB higher, and is as fast (eval.bench_batch)
 
@@ -149,7 +150,15 @@ class Transcriber:
         """faster-whisper's segments of the clips of `batch` (times in the batch), one encoder window each
         that reads `frames` mel frames (the batched pipeline; without it, Whisper's full window)."""
         if self.batched is not None:
-            return self._without_loops(batch, list(self._batched_clips(batch, clips, frames)), clips, frames)
+            segments, _ = self.batched.transcribe(
+                batch,
+                batch_size=self.config.batch_size,
+                clip_timestamps=clips,
+                vad_filter=False,
+                frames=frames,
+                **self._options(),
+            )
+            return segments
         segments, _ = self.model.transcribe(
             batch,
             clip_timestamps=[t for c in clips for t in (c["start"], c["end"])],
@@ -159,27 +168,6 @@ class Transcriber:
         )
         return segments
 
-    def _batched_clips(self, batch: np.ndarray, clips: list[dict], frames: int, **options) -> Iterable:
-        """The batched pipeline on `clips` of `batch`, each one encoder window of `frames` mel frames."""
-        segments, _ = self.batched.transcribe(
-            batch, batch_size=self.config.batch_size, clip_timestamps=clips, vad_filter=False, frames=frames,
-            **self._options(), **options,
-        )
-        return segments
-
-    def _without_loops(self, batch: np.ndarray, segments: list, clips: list[dict], frames: int) -> list:
-        """`segments` with every clip whose text loops ("twee, een, twee, een, ...": greedy batched decoding
-        has no temperature fallback) decoded once more with a repetition penalty. Other clips are untouched."""
-        def inside(s, c) -> bool:
-            return c["start"] <= (s.start + s.end) / 2 <= c["end"]
-
-        looping = [c for c in clips if any(s.compression_ratio > LOOP_RATIO and inside(s, c) for s in segments)]
-        if not looping:
-            return segments
-        again = self._batched_clips(batch, looping, frames, repetition_penalty=LOOP_PENALTY)
-        kept = [s for s in segments if not any(inside(s, c) for c in looping)]
-        return sorted([*kept, *again], key=lambda s: s.start)
-
     def transcribe(self, samples: np.ndarray, offset: float = 0.0) -> list[Segment]:
         """Transcribe the speech of one 16 kHz channel (VAD inside, so silence costs nothing).
 
@@ -188,24 +176,13 @@ class Transcriber:
         c = self.config
         common = dict(vad_filter=True, vad_parameters=self.vad, **self._options())
         if self.batched is not None:
-            found, _ = self.batched.transcribe(samples, batch_size=c.batch_size, **common)
-            out: list[Segment] = []
-            for s in list(found):
-                if s.compression_ratio > LOOP_RATIO:  # a loop: the segment's own audio again, with a penalty
-                    start, end = int(s.start * SAMPLE_RATE), int(s.end * SAMPLE_RATE)
-                    again, _ = self.batched.transcribe(
-                        samples[start:end], batch_size=c.batch_size, repetition_penalty=LOOP_PENALTY, **common
-                    )
-                    at = start / SAMPLE_RATE + offset
-                    out += [_segment(x, time=lambda t, at=at: t + at) for x in again if x.text.strip()]
-                elif s.text.strip():
-                    out.append(_segment(s, time=lambda t: t + offset))
-            return out
-        segments, _ = self.model.transcribe(  # sequential decoding has faster-whisper's temperature fallback
-            samples,
-            condition_on_previous_text=c.condition_on_previous_text,
-            **common,
-        )
+            segments, _ = self.batched.transcribe(samples, batch_size=c.batch_size, **common)
+        else:  # sequential decoding: faster-whisper's own temperature fallback handles loops
+            segments, _ = self.model.transcribe(
+                samples,
+                condition_on_previous_text=c.condition_on_previous_text,
+                **common,
+            )
         return [_segment(s, time=lambda t: t + offset) for s in segments if s.text.strip()]
 
 
@@ -255,6 +232,7 @@ def _windowed_batches() -> type:
     each window (faster-whisper pads every window to 30 s; CTranslate2 encodes shorter ones in a fraction of
     the time). One instance per thread: `frames` is given with each `transcribe` (default: the full window)."""
     from faster_whisper import BatchedInferencePipeline
+    from faster_whisper.transcribe import get_compression_ratio
 
     class WindowedBatches(BatchedInferencePipeline):
         frames = WINDOW_FRAMES
@@ -266,7 +244,16 @@ def _windowed_batches() -> type:
             return super().transcribe(audio, *args, **kwargs)
 
         def generate_segment_batched(self, features, tokenizer, options):
-            return super().generate_segment_batched(features[..., : self.frames], tokenizer, options)
+            """Each window decoded greedily; a window whose text loops ("twee, een, twee, een, ...": batched
+            decoding has no temperature fallback) is decoded once more with a repetition penalty."""
+            features = features[..., : self.frames]
+            encoded, out = super().generate_segment_batched(features, tokenizer, options)
+            looping = [i for i, o in enumerate(out) if get_compression_ratio(tokenizer.decode(o["tokens"])) > LOOP_RATIO]
+            if looping:
+                again = dataclasses.replace(options, repetition_penalty=LOOP_PENALTY)
+                for i, o in zip(looping, super().generate_segment_batched(features[looping], tokenizer, again)[1]):
+                    out[i] = o
+            return encoded, out
 
     return WindowedBatches
 
