@@ -1,8 +1,8 @@
 """The classifier on Dutch written by other people: the independent author passes in eval/data/authors/.
 
 Each author wrote from their own brief without seeing the corpus, the splits or each other's files
-(eval/data/authors/README.md). The shipped model trains on all but one (vpd_speech.training.TRAIN_AUTHORS);
-that one (HELD_OUT_AUTHOR) is the cross-author test. Rows of an author the model trained on are marked
+(eval/data/authors/README.md). The shipped model trains on all but two (vpd_speech.training.TRAIN_AUTHORS);
+those two (HELD_OUT_AUTHORS) are the cross-author test. Rows of an author the model trained on are marked
 "(trained)" and left out of the "cross-author" line. Per author, on the written text and on its ASR transcripts
 (eval/data/authors/asr_transcripts.tsv, `vpd train asr --authors`): caller macro-F1, dreiging recall, hard
 negatives (hard cases whose level is below 3) read as 3/4, identity and group statements read as 3/4, agent

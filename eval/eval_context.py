@@ -6,7 +6,7 @@ reads the caller's words alone. The context head is a logistic regression over t
 log-probabilities of the caller levels and the agent-act probabilities of the turn before (with
 `--products` also their products: an act may change how a level reads). It is trained on the context rows of all authors but one and tested on
 that one (leave one author out), only over authors the classifier never trained on, so that neither part
-has seen the tested author; the cross-author test author (`rotterdam`) is left out of that and tested last,
+has seen the tested author; the cross-author test authors (`rotterdam`, `groningen`) are left out of that and tested last,
 with the head trained on all the others. Reported: caller macro-F1 and dreiging recall on the context rows, the
 classifier alone against the classifier with the context head, on the written text and on its ASR
 transcript (the turn before is read as written).
@@ -29,7 +29,7 @@ from sklearn.metrics import f1_score, recall_score
 
 from vpd_speech.labels import CALLER_LABELS
 from vpd_speech.nlp.model_classifier import NormMatrixClassifier
-from vpd_speech.training import AUTHORS_ASR, HELD_OUT_AUTHOR
+from vpd_speech.training import AUTHORS_ASR, HELD_OUT_AUTHORS
 from vpd_speech.training.examples import read_asr, read_authors
 
 
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     clf = NormMatrixClassifier(model_dir=args.model_dir)
     trained = set(clf.config.get("train", {}).get("authors", []))
     passes = read_authors()
-    authors = [a for a in args.authors or passes if a not in trained and a != HELD_OUT_AUTHOR]
+    authors = [a for a in args.authors or passes if a not in trained and a not in HELD_OUT_AUTHORS]
     if overlap := trained & set(authors):
         sys.exit(f"the model trained on {', '.join(sorted(overlap))}: measure only authors it never saw")
     asr = read_asr(AUTHORS_ASR)
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             "needs a model that did not train on at least two authors besides the cross-author test: train one "
             "with `vpd train fit --authors ... --out DIR` and pass --model-dir DIR"
         )
-    test = [HELD_OUT_AUTHOR] if HELD_OUT_AUTHOR not in trained else []
+    test = [a for a in HELD_OUT_AUTHORS if a not in trained]
     rows = {a: [r for r in passes[a] if r["role"] == "caller" and r["context"].strip()] for a in authors + test}
     print(f"context rows: {', '.join(f'{a} {len(r)}' for a, r in rows.items())}\n")
     print(
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         if test:
             truth, alone, with_context = heard(x, y, authors, test, args.c)
             print(
-                f"| {view} | {test[0]} (test) | {len(truth)} | {scores(truth, alone)} | {scores(truth, with_context)} |"
+                f"| {view} | {', '.join(test)} (test) | {len(truth)} | {scores(truth, alone)} | {scores(truth, with_context)} |"
             )
     return 0
 

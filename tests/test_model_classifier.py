@@ -26,30 +26,30 @@ MODEL_DIR = DEFAULT_MODEL_DIR
 # measured pass rate minus a margin and catches regressions; the target is what the type must reach (issue 15:
 # threats caught >= 0.92, identity statements flagged <= 2%, hard negatives <= 5%). Types below their target
 # are strict xfails (BELOW_TARGET), so reaching a target fails the run until it is moved out of that list.
-FUNCTIONAL = {  # measured pass rate of the committed model (0.3) in brackets
+FUNCTIONAL = {  # pass rate of the committed model (0.5) in brackets; a case or two moves between CPUs (int8 kernels)
     "misleading_marker": (0.85, 0.9),  # (1.00)
     "legitimate_announcement": (0.9, 0.9),  # (1.00)
-    "untargeted_profanity": (0.75, 0.9),  # (0.88)
+    "untargeted_profanity": (0.75, 0.9),  # (0.88, 7 of 8)
     "self_anger": (0.85, 0.9),  # (1.00)
     "negation": (0.85, 0.9),  # (1.00)
     "reported_speech": (0.6, 0.8),  # (0.80)
     "sarcasm": (0.5, 0.8),  # (0.67)
-    "sexual": (0.4, 0.9),  # (0.56): sexual intimidation is mostly read as level 3
+    "sexual": (0.4, 0.9),  # (0.67): sexual intimidation is often read as level 3
     "doxxing": (0.9, 0.9),  # (1.00)
     "self_harm": (0.8, 0.9),  # (0.92)
     "agent_quotes_caller": (0.7, 0.8),  # (0.86)
     "identity_neutral": (0.9, 0.98),  # (1.00)
-    "identity_positive": (0.5, 0.98),  # (0.67): three positive statements about a group read 3/4
-    "identity_complaint": (0.55, 0.9),  # (0.67): the misses read neutraal, one reads dreiging
+    "identity_positive": (0.5, 0.98),  # (0.83): "die Poolse jongens ... werken keihard" reads 3
+    "identity_complaint": (0.55, 0.9),  # (0.73): the misses read neutraal
     "object_anger": (0.75, 0.9),  # (0.88)
-    "threat_group": (0.7, 0.92),  # (0.80): "jullie" pulls threats against the department to kritiek
-    "threat_third_party": (0.7, 0.92),  # (0.82)
-    "threat_property": (0.8, 0.92),  # (0.92, 11 of 12: just under)
-    "threat_wish_norm": (0.7, 0.92),  # (0.82)
+    "threat_group": (0.7, 0.92),  # (0.90): "jullie van de sociale dienst, ik wacht jullie ... op" reads kritiek
+    "threat_third_party": (0.7, 0.92),  # (0.91, 10 of 11: just under)
+    "threat_property": (0.8, 0.92),  # (1.00)
+    "threat_wish_norm": (0.7, 0.92),  # (0.91, 10 of 11: just under)
     "threat_no_jij": (0.9, 0.92),  # (1.00)
 }
 BELOW_TARGET = {"sarcasm", "sexual", "identity_positive", "identity_complaint", "object_anger", "threat_group",
-                "threat_third_party", "threat_property", "threat_wish_norm", "untargeted_profanity"}
+                "threat_third_party", "threat_wish_norm", "untargeted_profanity"}
 
 
 # ----------------------------------------------------------------------------- no model needed

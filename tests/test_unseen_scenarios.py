@@ -8,7 +8,8 @@ and scored with the shared pipeline, like tests/test_scenarios.py scores the bun
 
 The expectations are the scripts' own truth (their turn labels and the meldadvies rules of the README), not
 what the pipeline happens to output. A case the pipeline gets wrong today is a strict xfail with what was
-measured, so it flips to a failure (and the mark must go) when the model improves.
+measured, so it flips to a failure (and the mark must go) when the model improves; a case whose outcome
+depends on the CPU's kernels is a non-strict xfail that says where it was measured (`CPU_DEPENDENT`).
 """
 
 from __future__ import annotations
@@ -54,10 +55,15 @@ WRONG_LEVEL_TODAY = {
 }
 FALSE_ALARMS_TODAY = {
     "unseen_dakkapel": WRONG_LEVEL_TODAY["unseen_dakkapel"],
-    "unseen_jeugdhulp": "the caller's last insult 'Stop dan maar, sufferd. Jij bent te dom ...' is heard as 'op "
-    "dan Mark Zufford. Je hebt het de onbokt Mark iets regelen.' and read kritiek_jullie (p 0.51): "
-    "caller_corrected at 50.1 s on a scripted agressie_jij turn (advice still melden: the insult before it "
-    "was repeated_after_correction)",
+}
+# Right or wrong depending on the CPU: CTranslate2 and oneDNN pick their kernels by instruction set, and Whisper's
+# greedy decoding of an MBROLA turn can flip on the last bits (README "Test audio": CT2_FORCE_CPU_ISA and
+# ONEDNN_MAX_CPU_ISA show another CPU's result). Non-strict xfails: the reason says where each was measured.
+CPU_DEPENDENT = {
+    "unseen_jeugdhulp": "0.5 on 2026-12-06: right with the CPU's own kernels (Intel, AMX) and with CT2_FORCE_CPU_ISA="
+    "AVX512; with CT2_FORCE_CPU_ISA=AVX2 CT2_USE_MKL=0 ONEDNN_MAX_CPU_ISA=AVX2 the caller's last insult 'Stop dan "
+    "maar, sufferd ...' is heard as 'op dan Mark Zufford ...' and read kritiek_jullie: caller_corrected on a "
+    "scripted agressie_jij turn (0.4 got it wrong on every setting)",
 }
 
 
@@ -75,12 +81,17 @@ def _transcript(result):
     return [(round(u.start, 1), u.role, u.text, u.classification.label) for u in result.utterances]
 
 
-def _cases(known_wrong: dict[str, str]):
-    return [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=known_wrong[name]))
-        if name in known_wrong else name
-        for name in UNSEEN
-    ]
+def _cases(known_wrong: dict[str, str], cpu_dependent: dict[str, str] | None = None):
+    """The calls as test cases: known wrong ones are strict xfails, CPU-dependent ones non-strict."""
+
+    def case(name: str):
+        if name in known_wrong:
+            return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=known_wrong[name]))
+        if cpu_dependent and name in cpu_dependent:
+            return pytest.param(name, marks=pytest.mark.xfail(strict=False, reason=cpu_dependent[name]))
+        return name
+
+    return [case(name) for name in UNSEEN]
 
 
 @pytest.mark.parametrize("name", _cases(WRONG_LEVEL_TODAY))
@@ -109,7 +120,7 @@ def test_unseen_key_event_within_2s(pipeline, synth_call, name, kind, label):
     assert any(abs(t - expected) <= 2.0 for t in times), (kind, expected, times, _transcript(result))
 
 
-@pytest.mark.parametrize("name", _cases(FALSE_ALARMS_TODAY))
+@pytest.mark.parametrize("name", _cases(FALSE_ALARMS_TODAY, CPU_DEPENDENT))
 def test_unseen_no_false_alarm_events(pipeline, synth_call, name):
     """Every norm-crossing, threat or boundary event points at a scripted turn that is one."""
     truth, result = _score(pipeline, synth_call, name)
