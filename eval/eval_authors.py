@@ -68,9 +68,9 @@ def predict(clf, rows: list[dict], texts: list[str]) -> list[str]:
     return predicted
 
 
-def table(clf, authors: dict[str, list[dict]], trained: set[str], asr: dict[str, str], title: str) -> tuple[list, list]:
+def table(clf, authors: dict[str, list[dict]], trained: set[str], asr: dict[str, str], title: str) -> dict:
     """Print one markdown table (written text and ASR per author, then the cross-author total); return the
-    cross-author rows and their written-text predictions."""
+    cross-author rows and their predictions per view ("written", "ASR")."""
     print(f"\n{title}\n")
     print("| author | text | callers | caller macro-F1 | dreiging recall | hard neg → 3/4 | identity → 3/4 | agent macro-F1 |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
@@ -89,7 +89,7 @@ def table(clf, authors: dict[str, list[dict]], trained: set[str], asr: dict[str,
     for view, (rows, predicted) in pooled.items():
         if rows:
             _row("**cross-author**", view, measure(rows, predicted))
-    return pooled["written"]
+    return pooled
 
 
 def _row(name: str, view: str, m: dict) -> None:
@@ -99,17 +99,28 @@ def _row(name: str, view: str, m: dict) -> None:
 
 
 def leave_one_out(authors: dict[str, list[dict]], asr: dict[str, str]) -> None:
-    """Train on the corpus plus all authors but one, test on that one; for every author in turn."""
+    """Train on the corpus plus all authors but one, test on that one; for every author in turn, then all
+    authors pooled (each read by the model that never saw it)."""
     import tempfile
 
     from vpd_speech.nlp.model_classifier import NormMatrixClassifier
     from vpd_speech.training.train import train
 
-    for held_out in authors:
+    pooled: dict[str, tuple[list, list]] = {"written": ([], []), "ASR": ([], [])}
+    for held_out, held_rows in authors.items():
         with tempfile.TemporaryDirectory() as out:
             train(out_dir=out, authors=[a for a in authors if a != held_out], log=lambda m: None)
-            table(NormMatrixClassifier(model_dir=out), {held_out: authors[held_out]}, set(), asr,
-                  f"trained on the corpus and {', '.join(a for a in authors if a != held_out)}; tested on {held_out}")
+            fold = table(NormMatrixClassifier(model_dir=out), {held_out: held_rows}, set(), asr,
+                         f"trained on the corpus and {', '.join(a for a in authors if a != held_out)}; tested on {held_out}")
+        for view, (rows, predicted) in fold.items():
+            pooled[view][0].extend(rows)
+            pooled[view][1].extend(predicted)
+    print(f"\nall {len(authors)} authors, each read by the model trained without it\n")
+    print("| author | text | callers | caller macro-F1 | dreiging recall | hard neg → 3/4 | identity → 3/4 | agent macro-F1 |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for view, (rows, predicted) in pooled.items():
+        if rows:
+            _row("**all, leave one out**", view, measure(rows, predicted))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--classifier", default="norm_matrix", choices=["norm_matrix", "markers"])
     ap.add_argument("--model-dir", help="trained norm-matrix parts (default: the shipped model)")
     ap.add_argument("--by-type", action="store_true", help="also the share right per hard-case type (cross-author rows)")
-    ap.add_argument("--leave-one-out", action="store_true", help="train without each author in turn (one training of ~8 min per author)")
+    ap.add_argument("--leave-one-out", action="store_true", help="train without each author in turn (one training of 4-10 min per author)")
     args = ap.parse_args(argv)
     authors = read_authors()
     asr = read_asr(AUTHORS_ASR)
@@ -127,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     options = {"model_dir": args.model_dir} if args.model_dir and args.classifier == "norm_matrix" else {}
     clf = load_classifier(args.classifier, **options)
     trained = set(getattr(clf, "config", {}).get("train", {}).get("authors", [])) if args.classifier == "norm_matrix" else set()
-    rows, predicted = table(clf, authors, trained, asr, f"{args.classifier} ({args.model_dir or 'shipped'})")
+    rows, predicted = table(clf, authors, trained, asr, f"{args.classifier} ({args.model_dir or 'shipped'})")["written"]
     if args.by_type:
         print("\n| hard-case type | n | right |\n|---|---:|---:|")
         for kind, (n, right) in by_type(rows, predicted).items():
