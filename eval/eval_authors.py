@@ -72,8 +72,7 @@ def table(clf, authors: dict[str, list[dict]], trained: set[str], asr: dict[str,
     """Print one markdown table (written text and ASR per author, then the cross-author total); return the
     cross-author rows and their predictions per view ("written", "ASR")."""
     print(f"\n{title}\n")
-    print("| author | text | callers | caller macro-F1 | dreiging recall | hard neg → 3/4 | identity → 3/4 | agent macro-F1 |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    _header()
     pooled: dict[str, tuple[list, list]] = {"written": ([], []), "ASR": ([], [])}
     for author, rows in authors.items():
         views = {"written": [r["text"] for r in rows]}
@@ -90,6 +89,11 @@ def table(clf, authors: dict[str, list[dict]], trained: set[str], asr: dict[str,
         if rows:
             _row("**cross-author**", view, measure(rows, predicted))
     return pooled
+
+
+def _header() -> None:
+    print("| author | text | callers | caller macro-F1 | dreiging recall | hard neg → 3/4 | identity → 3/4 | agent macro-F1 |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
 
 
 def _row(name: str, view: str, m: dict) -> None:
@@ -116,8 +120,7 @@ def leave_one_out(authors: dict[str, list[dict]], asr: dict[str, str]) -> None:
             pooled[view][0].extend(rows)
             pooled[view][1].extend(predicted)
     print(f"\nall {len(authors)} authors, each read by the model trained without it\n")
-    print("| author | text | callers | caller macro-F1 | dreiging recall | hard neg → 3/4 | identity → 3/4 | agent macro-F1 |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    _header()
     for view, (rows, predicted) in pooled.items():
         if rows:
             _row("**all, leave one out**", view, measure(rows, predicted))
