@@ -26,30 +26,31 @@ MODEL_DIR = DEFAULT_MODEL_DIR
 # measured pass rate minus a margin and catches regressions; the target is what the type must reach (issue 15:
 # threats caught >= 0.92, identity statements flagged <= 2%, hard negatives <= 5%). Types below their target
 # are strict xfails (BELOW_TARGET), so reaching a target fails the run until it is moved out of that list.
-FUNCTIONAL = {  # pass rate of the committed model (0.5) in brackets; a case or two moves between CPUs (int8 kernels)
+FUNCTIONAL = {  # pass rate of the committed model (0.6) in brackets; a case or two moves between CPUs (int8 kernels)
     "misleading_marker": (0.85, 0.9),  # (1.00)
     "legitimate_announcement": (0.9, 0.9),  # (1.00)
-    "untargeted_profanity": (0.75, 0.9),  # (0.88, 7 of 8)
+    "untargeted_profanity": (0.6, 0.9),  # (0.75, 6 of 8; 0.5: 7 of 8)
     "self_anger": (0.85, 0.9),  # (1.00)
     "negation": (0.85, 0.9),  # (1.00)
     "reported_speech": (0.6, 0.8),  # (0.80)
     "sarcasm": (0.5, 0.8),  # (0.67)
-    "sexual": (0.4, 0.9),  # (0.67): sexual intimidation is often read as level 3
+    "sexual": (0.4, 0.9),  # (0.56, 5 of 9; 0.5: 6 of 9): sexual intimidation is often read as level 3
     "doxxing": (0.9, 0.9),  # (1.00)
-    "self_harm": (0.8, 0.9),  # (0.92)
+    "self_harm": (0.75, 0.9),  # (0.83, 10 of 12; 0.5: 11 of 12): "... zonder die parkeervergunning hoeft het voor mij
+    # niet meer, vanavond neem ik al mijn slaappillen in" reads neutraal; "ik ga mij van de brug gooien" emotie_ik
     "agent_quotes_caller": (0.7, 0.8),  # (0.86)
     "identity_neutral": (0.9, 0.98),  # (1.00)
-    "identity_positive": (0.5, 0.98),  # (0.83): "die Poolse jongens ... werken keihard" reads 3
+    "identity_positive": (0.6, 0.98),  # (0.92, 11 of 12)
     "identity_complaint": (0.55, 0.9),  # (0.73): the misses read neutraal
     "object_anger": (0.75, 0.9),  # (0.88)
-    "threat_group": (0.7, 0.92),  # (0.90): "jullie van de sociale dienst, ik wacht jullie ... op" reads kritiek
+    "threat_group": (0.7, 0.92),  # (0.80): "... sla ik jullie hele afdeling in elkaar" reads kritiek
     "threat_third_party": (0.7, 0.92),  # (0.91, 10 of 11: just under)
     "threat_property": (0.8, 0.92),  # (1.00)
     "threat_wish_norm": (0.7, 0.92),  # (0.91, 10 of 11: just under)
     "threat_no_jij": (0.9, 0.92),  # (1.00)
 }
 BELOW_TARGET = {"sarcasm", "sexual", "identity_positive", "identity_complaint", "object_anger", "threat_group",
-                "threat_third_party", "threat_wish_norm", "untargeted_profanity"}
+                "threat_third_party", "threat_wish_norm", "untargeted_profanity", "self_harm"}
 
 
 # ----------------------------------------------------------------------------- no model needed
@@ -171,6 +172,42 @@ def test_temperature_fit_recovers_scale():
     t = fit_temperature(true * 3.0, y)  # logits three times too sharp -> temperature about 3
     assert 2.5 < t < 3.6
 
+
+def test_threat_offset_reaches_the_recall_target_in_every_group():
+    """Group 0's threats need a larger offset than group 1's, which outnumber them: pooled recall would stop early."""
+    from vpd_speech.training.calibrate import fit_threat_bias
+
+    k = CALLER_LABELS.index("dreiging")
+    z = np.zeros((300, 5))
+    y = np.repeat(np.arange(5), 60)
+    z[np.arange(300), y] = 5.0  # every row right by a margin of 5 ...
+    z[y == k, k] = -1.0  # ... but every threat one point below the others (offset 1 reaches them all)
+    z[(y == k) & (np.arange(300) % 60 < 10), k] = -2.0  # ten threats two points below (offset 2)
+    groups = np.where((y == k) & (np.arange(300) % 60 < 10), 0, 1)
+    groups[:50] = 0  # group 0 also holds some non-threats
+    pooled = fit_threat_bias(z, y, target=0.8, max_drop=0.5)
+    grouped = fit_threat_bias(z, y, target=0.8, max_drop=0.5, groups=groups)
+    assert 1.0 < pooled < 1.2 and 2.0 < grouped < 2.2
+
+
+def test_cross_author_logits_read_each_author_with_heads_that_never_saw_it():
+    """Random features and labels: heads that saw a row get it right (they memorise it), heads fitted without
+    its author guess. Only written and ASR views of the authors come back, never the corpus or augmented copies."""
+    from vpd_speech.training.examples import Example
+    from vpd_speech.training.train import _cross_author_logits, _fit_heads
+
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(300)]
+    sel = [Example(" ".join(rng.choice(words, 6)), "caller", int(rng.integers(5)), kind, 1.0, author)
+           for author in ("", "a", "b", "c") for kind in ("clean", "asr", "aug") for _ in range(40)]
+    x = rng.normal(size=(len(sel), 600))
+    texts, y, w = [e.text for e in sel], np.array([e.y for e in sel]), np.ones(len(sel))
+    seen = _fit_heads(x, texts, y, w, "caller", 0)[0]
+    assert (seen.predict(x) == y).mean() > 0.95
+    z, z_char, y_read = _cross_author_logits(sel, x, texts, y, w, "caller", 0, log=lambda m: None)
+    assert z.shape == z_char.shape == (240, 5) and len(y_read) == 240  # 3 authors x (clean + asr) x 40
+    assert (z.argmax(1) == y_read).mean() < 0.4
+    assert _cross_author_logits(sel[:240], x[:240], texts[:240], y[:240], w[:240], "caller", 0, print) is None  # corpus and one author
 
 def test_assign_words_by_midpoint():
     from types import SimpleNamespace as NS

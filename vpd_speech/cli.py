@@ -557,7 +557,9 @@ def _train_commands(train: argparse.ArgumentParser, command) -> None:
     fit.add_argument("--no-markers", dest="no_markers", action="store_true", help="heads without marker features")
     fit.add_argument("--threat-recall", dest="threat_recall", type=float,
                      help="dev dreiging recall the threat offset aims at; 0: no offset (default: 0.9)")
-    cal = command(steps, "calibrate", "refit the dreiging offset and the temperatures on dev and rescore dev/test", _train_calibrate)
+    cal = command(steps, "calibrate", "refit the n-gram weight, the dreiging offset and the temperatures on the "
+                  "corpus's dev split alone (`fit` also reads the trained authors, each without itself); rescore dev/test",
+                  _train_calibrate)
     cal.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="labelled corpus TSV")
     cal.add_argument("--asr", default=str(DEFAULT_ASR), help="ASR transcripts of the corpus")
     cal.add_argument("--out", default=str(DEFAULT_OUT), help="the model folder to recalibrate")

@@ -14,7 +14,7 @@ from vpd_speech.training.examples import build_examples, hard_negative
 THREAT_RECALL = 0.9  # dev recall the dreiging logit offset aims at (fit_threat_bias); dev ASR macro-F1 rose with it
 TRAINED_PARTS = ("adapter.safetensors", "heads.safetensors", "config.json", "char_ngrams.json")
 
-CHAR_WEIGHTS = (0.0, 0.5, 1.0, 1.5, 2.0)  # candidates for the n-gram head's share, picked on dev
+CHAR_WEIGHTS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0)  # candidates for the n-gram head's share, picked on dev
 
 
 THREAT_MAX_DROP = 0.01  # macro-F1 (dev) the dreiging offset may cost
@@ -56,12 +56,17 @@ def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
     return best_t
 
 
-def fit_threat_bias(z: np.ndarray, y: np.ndarray, target: float = 0.95, max_drop: float = 0.02) -> float:
-    """Smallest offset on the dreiging logit that reaches `target` dev recall without costing more than
-    `max_drop` macro-F1; when no offset reaches it, the one with the best recall within that cost."""
+def fit_threat_bias(z: np.ndarray, y: np.ndarray, target: float = 0.95, max_drop: float = 0.02,
+                    groups: np.ndarray | None = None) -> float:
+    """Smallest offset on the dreiging logit that reaches `target` dev recall in every group of writers
+    (`groups`: a group id per row; default one group) without costing more than `max_drop` macro-F1; when no
+    offset reaches it, the one with the best worst-group recall within that cost."""
     from sklearn.metrics import f1_score
 
     k = CALLER_LABELS.index("dreiging")
+    groups = np.zeros(len(y), dtype=int) if groups is None else np.asarray(groups)
+    threats = [(groups == g) & (y == k) for g in np.unique(groups)]
+    threats = [m for m in threats if m.any()]
     base = f1_score(y, z.argmax(1), average="macro")
     best_b, best_r = 0.0, -1.0
     for b in np.arange(0.0, 4.01, 0.1):
@@ -70,7 +75,7 @@ def fit_threat_bias(z: np.ndarray, y: np.ndarray, target: float = 0.95, max_drop
         pred = zz.argmax(1)
         if f1_score(y, pred, average="macro") < base - max_drop:
             break
-        rec = float(np.mean(pred[y == k] == k)) if (y == k).any() else 1.0
+        rec = min((float(np.mean(pred[m] == k)) for m in threats), default=1.0)
         if rec >= target:
             return float(b)
         if rec > best_r + 1e-9:
@@ -99,9 +104,12 @@ def ece(probs: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
 
 
 def calibrate(out_dir: Path | str, rows: list[dict], asr: dict[str, str], seed: int = 13, threads: int = 2,
-              threat_recall: float | None = THREAT_RECALL, encoder_dir=None, log=print, metrics: dict | None = None) -> dict:
-    """Fit the dreiging logit offset and the temperatures on dev (clean + ASR) for the trained parts in
-    `out_dir`, rewrite its config.json and metrics.json, and score dev and test (clean and ASR)."""
+              threat_recall: float | None = THREAT_RECALL, encoder_dir=None, log=print, metrics: dict | None = None,
+              cross: dict | None = None) -> dict:
+    """Fit the n-gram weight, the dreiging logit offset and the temperatures on dev (clean + ASR) for the trained
+    parts in `out_dir`, rewrite its config.json and metrics.json, and score dev and test (clean and ASR).
+    `cross`: role -> (embedding-head logits, n-gram logits, labels) of the trained authors as read by heads
+    fitted without each (train._cross_author_logits), pooled with dev: a new writer's operating point."""
     from vpd_speech.nlp.markers import softmax
     from vpd_speech.nlp.model_classifier import NormMatrixClassifier
 
@@ -115,6 +123,11 @@ def calibrate(out_dir: Path | str, rows: list[dict], asr: dict[str, str], seed: 
     if metrics is None:
         old = out_dir / "metrics.json"
         metrics = json.loads(old.read_text("utf-8")) if old.is_file() else {}
+    if cross is None and "cross_author_caller" in metrics:
+        log("  note: this model was calibrated on dev and on the trained authors read without themselves; this run "
+            "reads dev alone (`vpd train fit` fits both again)")
+        for role in ("caller", "agent"):
+            metrics.pop(f"cross_author_{role}", None)
     clf = NormMatrixClassifier(model_dir=out_dir, encoder_dir=encoder_dir, threads=threads)
     for role, labels in (("caller", CALLER_LABELS), ("agent", AGENT_ACTS)):
         dev = build_examples(rows, asr, "dev", seed, kinds=("clean", "asr"))
@@ -124,19 +137,31 @@ def calibrate(out_dir: Path | str, rows: list[dict], asr: dict[str, str], seed: 
             continue
         z, _, _ = clf.logits([e.text for e in dev], role)
         y = np.array([e.y for e in dev])
-        if config.get("char_ngrams"):
-            w, z = _pick_char_weight(z, clf.char_logits([e.text for e in dev], role), y)
+        z_char = clf.char_logits([e.text for e in dev], role) if config.get("char_ngrams") else None
+        groups = np.zeros(len(y), dtype=int)  # the corpus's author; 1: the trained authors, each read without itself
+        if cross and cross.get(role) is not None:
+            cz, cz_char, cy = cross[role]
+            z, y, groups = np.concatenate([z, cz]), np.concatenate([y, cy]), np.concatenate([groups, np.ones(len(cy), int)])
+            z_char = None if z_char is None else np.concatenate([z_char, cz_char])
+        if z_char is not None:
+            w, z = _pick_char_weight(z, z_char, y)
             config["char_weight"][role] = clf.char_weight[role] = w
             metrics[f"char_weight_{role}"] = w
             log(f"  {role}: character n-gram weight {w} (best dev macro-F1)")
         if role == "caller":
             metrics["threat_bias"] = 0.0
         if role == "caller" and threat_recall:
-            b = fit_threat_bias(z, y, threat_recall, max_drop=THREAT_MAX_DROP)
+            b = fit_threat_bias(z, y, threat_recall, max_drop=THREAT_MAX_DROP, groups=groups)
             config["logit_bias"]["caller"][CALLER_LABELS.index("dreiging")] = round(b, 2)
             z = z + np.array(config["logit_bias"]["caller"])
             metrics["threat_bias"] = round(b, 2)
             log(f"  caller: dreiging logit bias {b:.2f} (dev recall target {threat_recall})")
+        if groups.any():
+            read = groups == 1
+            names = np.array(labels)
+            sc = metrics[f"cross_author_{role}"] = scores(list(names[y[read]]), list(names[z[read].argmax(1)]), labels)
+            extra = f", dreiging recall {sc['dreiging_recall']:.3f}" if role == "caller" else ""
+            log(f"  {role}: trained authors read without themselves: n={sc['n']} macro-F1 {sc['macro_f1']:.3f}{extra}")
         t = fit_temperature(z, y)
         config["temperature"][role] = round(t, 4)
         metrics[f"calibration_{role}"] = {

@@ -112,6 +112,7 @@ class Example:
     y: int
     kind: str  # clean | asr | aug
     weight: float = 1.0  # in the heads' loss; hard negatives may count more
+    author: str = ""  # the author pass the row came from ("" for the corpus)
 
 
 def build_examples(rows: list[dict], asr: dict[str, str], split: str, seed: int, n_aug: int = 1,
@@ -130,13 +131,14 @@ def build_examples(rows: list[dict], asr: dict[str, str], split: str, seed: int,
             continue
         y = labels.index(r["label"])
         w = hard_weight if hard_negative(r) else 1.0
+        author = r.get("author", "")
         if "clean" in kinds:
-            out.append(Example(r["text"], r["role"], y, "clean", w))
+            out.append(Example(r["text"], r["role"], y, "clean", w, author))
         if "asr" in kinds:
             for take in (asr, *extra):
                 if take.get(r["id"], "").strip():
-                    out.append(Example(take[r["id"]], r["role"], y, "asr", w))
+                    out.append(Example(take[r["id"]], r["role"], y, "asr", w, author))
         if "aug" in kinds:
             for _ in range(n_aug):
-                out.append(Example(augment(r["text"], rng), r["role"], y, "aug", w))
+                out.append(Example(augment(r["text"], rng), r["role"], y, "aug", w, author))
     return out

@@ -2,9 +2,11 @@
 
 `train(corpus_path, out_dir, seed)` fits the heads on the corpus's train split as three views (clean text, its
 ASR transcripts from `vpd train asr`, one augmented copy; see examples.py), then `calibrate` picks the character
-n-gram head's weight and fits a temperature per head on dev (clean + ASR). `method="frozen"` (default, measured
-best): frozen multilingual-e5-small embeddings (linear layers in int8, L2-normalised) + marker features ->
-logistic regression per role, plus a character 2-5-gram TF-IDF logistic regression whose logits are added;
+n-gram head's weight, the dreiging offset and a temperature per head on dev (clean + ASR) and, for the frozen
+method, on the trained author passes, each read by heads fitted without it (`_cross_author_logits`).
+`method="frozen"` (default, measured best): frozen multilingual-e5-small embeddings (linear layers in int8,
+L2-normalised) + marker features -> logistic regression per role, plus a character 2-5-gram TF-IDF logistic
+regression whose logits are added;
 writes `heads.safetensors`, `char_ngrams.json`, `config.json`, `metrics.json` to `out_dir` (default
 `vpd_speech/nlp/norm_matrix/`). `method="lora"`: a LoRA adapter (peft, the `lora` extra) on the top 4 encoder
 layers trained with linear heads (lower layers run once and cached); adds `adapter.safetensors`.
@@ -186,7 +188,7 @@ def prepare(corpus_path, asr_path, asr_extra, seed: int, threads: int, n_aug: in
         unknown = sorted(set(authors) - set(passes))
         if unknown:
             raise ValueError(f"no author pass {', '.join(unknown)} in {AUTHORS_DIR} (there are: {', '.join(passes)})")
-        author_rows = [{**r, "split": "train"} for a in authors for r in passes[a]]
+        author_rows = [{**r, "split": "train", "author": a} for a in authors for r in passes[a]]
         author_asr = read_asr(authors_asr or AUTHORS_ASR)
         examples += build_examples(author_rows, author_asr, "train", seed, n_aug, hard_weight=hard_weight)
         log(f"  author passes {', '.join(authors)}: {len(author_rows)} utterances, "
@@ -344,10 +346,11 @@ def _save_lora(out_dir: Path, model, heads, data: TrainingData, lora: dict, top:
 
 
 def _calibrate_and_write(out_dir: Path, data: TrainingData, seed: int, threads: int, threat_recall, train_s: float,
-                         extra: dict, log) -> dict:
-    """Calibrate the saved parts on dev, then write metrics.json with the timings."""
+                         extra: dict, log, cross: dict | None = None) -> dict:
+    """Calibrate the saved parts on dev (and `cross`), then write metrics.json with the timings."""
     metrics = calibrate(out_dir, data.rows, data.asr, seed=seed, threads=threads, threat_recall=threat_recall,
-                        encoder_dir=data.encoder_dir, log=log, metrics={**extra, "train_seconds": round(train_s, 1)})
+                        encoder_dir=data.encoder_dir, log=log, metrics={**extra, "train_seconds": round(train_s, 1)},
+                        cross=cross)
     metrics["total_seconds"] = round(time.perf_counter() - data.t_start, 1)
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=1) + "\n", "utf-8")
     log(f"wrote {out_dir} ({metrics['size_bytes'] / 1e6:.2f} MB); training {train_s:.0f} s, "
@@ -368,7 +371,7 @@ def _train_frozen(data: TrainingData, out_dir: Path, seed: int, threads: int, th
 
     train_ex = data.examples
     tokenizer, bert = load_encoder(data.encoder_dir, None, {"quantize": QUANTIZE})
-    heads, vocab = _frozen_heads(train_ex, tokenizer, bert, seed, log)
+    heads, vocab, cross = _frozen_heads(train_ex, tokenizer, bert, seed, log)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "adapter.safetensors").unlink(missing_ok=True)  # a frozen model has no adapter
     save_file(heads, str(out_dir / "heads.safetensors"))
@@ -392,43 +395,76 @@ def _train_frozen(data: TrainingData, out_dir: Path, seed: int, threads: int, th
     (out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n", "utf-8")
     train_s = time.perf_counter() - data.t_start
     del bert
-    return _calibrate_and_write(out_dir, data, seed, threads, threat_recall, train_s, {"method": "frozen"}, log)
+    return _calibrate_and_write(out_dir, data, seed, threads, threat_recall, train_s, {"method": "frozen"}, log, cross)
 
 
-def _frozen_heads(train_ex: list[Example], tokenizer, bert, seed: int, log) -> tuple[dict, dict]:
-    """Per role: a logistic regression on [embedding, marker features] and one on character n-grams."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    from vpd_speech.nlp.char_ngrams import analyzer
+def _frozen_heads(train_ex: list[Example], tokenizer, bert, seed: int, log) -> tuple[dict, dict, dict]:
+    """Per role: a logistic regression on [embedding, marker features] and one on character n-grams; and the
+    cross-author logits (`_cross_author_logits`) that calibration reads beside dev."""
     from vpd_speech.nlp.markers import load_lexicon
     from vpd_speech.nlp.model_classifier import encode, marker_features
 
     lexicon = load_lexicon()
-    heads, vocab = {}, {}
+    heads, vocab, cross = {}, {}, {}
     for role, labels in (("caller", CALLER_LABELS), ("agent", AGENT_ACTS)):
         sel = [e for e in train_ex if e.role == role]
         t0 = time.perf_counter()
-        x = encode(tokenizer, bert, [e.text for e in sel], 64)
+        texts = [e.text for e in sel]
+        x = encode(tokenizer, bert, texts, 64)
         x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
-        x = np.concatenate([x, marker_features([e.text for e in sel], role, lexicon)[0]], axis=1)
+        x = np.concatenate([x, marker_features(texts, role, lexicon)[0]], axis=1)
         y = np.array([e.y for e in sel])
         if len(set(y.tolist())) != len(labels):
             raise ValueError(f"{role}: the train split lacks labels {sorted(set(range(len(labels))) - set(y.tolist()))}")
         log(f"  {role}: {len(sel)} examples embedded in {time.perf_counter() - t0:.0f} s")
         w = np.array([e.weight for e in sel])
-        lr = LogisticRegression(C=HEAD_C, max_iter=5000, class_weight="balanced", random_state=seed).fit(x, y, sample_weight=w)
+        lr, vec, lc = _fit_heads(x, texts, y, w, role, seed)
         heads[f"{role}.weight"] = _tensor(lr.coef_)
         heads[f"{role}.bias"] = _tensor(lr.intercept_)
-        vec = TfidfVectorizer(min_df=CHAR_NGRAMS[role]["min_df"], dtype=np.float32, sublinear_tf=True,
-                              analyzer=analyzer(CHAR_NGRAMS[role]))
-        xc = vec.fit_transform([e.text for e in sel])
-        lc = LogisticRegression(C=CHAR_C, max_iter=5000, class_weight="balanced", random_state=seed).fit(xc, y, sample_weight=w)
         vocab[role] = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
         heads[f"{role}.char.weight"], heads[f"{role}.char.bias"] = _tensor(lc.coef_), _tensor(lc.intercept_)
         heads[f"{role}.char.idf"] = _tensor(vec.idf_)
         log(f"  {role}: character n-gram head over {len(vocab[role])} n-grams")
-    return heads, vocab
+        cross[role] = _cross_author_logits(sel, x, texts, y, w, role, seed, log)
+    return heads, vocab, cross
+
+
+def _fit_heads(x: np.ndarray, texts: list[str], y: np.ndarray, w: np.ndarray, role: str, seed: int):
+    """The embedding head, the TF-IDF vectoriser and the n-gram head fitted on one set of examples."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from vpd_speech.nlp.char_ngrams import analyzer
+
+    lr = LogisticRegression(C=HEAD_C, max_iter=5000, class_weight="balanced", random_state=seed).fit(x, y, sample_weight=w)
+    vec = TfidfVectorizer(min_df=CHAR_NGRAMS[role]["min_df"], dtype=np.float32, sublinear_tf=True,
+                          analyzer=analyzer(CHAR_NGRAMS[role]))
+    xc = vec.fit_transform(texts)
+    lc = LogisticRegression(C=CHAR_C, max_iter=5000, class_weight="balanced", random_state=seed).fit(xc, y, sample_weight=w)
+    return lr, vec, lc
+
+
+def _cross_author_logits(sel: list[Example], x: np.ndarray, texts: list[str], y: np.ndarray, w: np.ndarray,
+                         role: str, seed: int, log) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Each trained author's utterances (written and ASR) as read by heads fitted without that author: logits of
+    the embedding head, of the n-gram head, and the labels, pooled. None with fewer than two authors."""
+    authors = np.array([e.author for e in sel])
+    names = sorted(set(authors.tolist()) - {""})
+    if len(names) < 2:
+        return None
+    t0 = time.perf_counter()
+    read = np.array([e.kind in ("clean", "asr") for e in sel])
+    z, zc, yy = [], [], []
+    for author in names:
+        fold = authors != author
+        lr, vec, lc = _fit_heads(x[fold], [t for t, f in zip(texts, fold) if f], y[fold], w[fold], role, seed)
+        held = ~fold & read
+        z.append(lr.decision_function(x[held]))
+        zc.append(lc.decision_function(vec.transform([t for t, h in zip(texts, held) if h])))
+        yy.append(y[held])
+    log(f"  {role}: {len(names)} authors read by heads fitted without them ({sum(map(len, yy))} texts, "
+        f"{time.perf_counter() - t0:.0f} s)")
+    return np.concatenate(z), np.concatenate(zc), np.concatenate(yy)
 
 
 def _tensor(a: np.ndarray):
