@@ -10,6 +10,7 @@ macro-F1, and with --by-type the rate per hard-case type.
 
     python -m eval.eval_authors [--model-dir DIR] [--classifier markers] [--by-type]
     python -m eval.eval_authors --leave-one-out   # train without each author in turn, test on that author
+    python -m eval.eval_authors --model-dir OLD --authors rotterdam,groningen,veluwe   # an older model, same rows
 """
 
 from __future__ import annotations
@@ -132,8 +133,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model-dir", help="trained norm-matrix parts (default: the shipped model)")
     ap.add_argument("--by-type", action="store_true", help="also the share right per hard-case type (cross-author rows)")
     ap.add_argument("--leave-one-out", action="store_true", help="train without each author in turn (one training of 7-10 min per author)")
+    ap.add_argument("--authors", help="only these passes, comma-separated (e.g. the held-out ones, to compare a model "
+                    "trained on fewer passes on the same rows)")
     args = ap.parse_args(argv)
     authors = read_authors()
+    if args.authors:
+        wanted = [a for a in args.authors.split(",") if a]
+        unknown = sorted(set(wanted) - set(authors))
+        if unknown:
+            ap.error(f"no author pass {', '.join(unknown)} (there are: {', '.join(authors)})")
+        authors = {a: authors[a] for a in wanted}
     asr = read_asr(AUTHORS_ASR)
     if args.leave_one_out:
         leave_one_out(authors, asr)
