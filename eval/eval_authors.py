@@ -86,15 +86,20 @@ def table(clf, authors: dict[str, list[dict]], trained: set[str], asr: dict[str,
                 pooled[view][1].extend(predicted)
             name = f"{author} (trained)" if author in trained else author
             _row(name, view, measure(rows, predicted))
-    for view, (rows, predicted) in pooled.items():
-        if rows:
-            _row("**cross-author**", view, measure(rows, predicted))
+    _pooled_rows("**cross-author**", pooled)
     return pooled
 
 
 def _header() -> None:
     print("| author | text | callers | caller macro-F1 | dreiging recall | hard neg → 3/4 | identity → 3/4 | agent macro-F1 |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
+
+
+def _pooled_rows(name: str, pooled: dict[str, tuple[list, list]]) -> None:
+    """One table row per view that has rows: the measures over everything pooled."""
+    for view, (rows, predicted) in pooled.items():
+        if rows:
+            _row(name, view, measure(rows, predicted))
 
 
 def _row(name: str, view: str, m: dict) -> None:
@@ -122,9 +127,7 @@ def leave_one_out(authors: dict[str, list[dict]], asr: dict[str, str]) -> None:
             pooled[view][1].extend(predicted)
     print(f"\nall {len(authors)} authors, each read by the model trained without it\n")
     _header()
-    for view, (rows, predicted) in pooled.items():
-        if rows:
-            _row("**all, leave one out**", view, measure(rows, predicted))
+    _pooled_rows("**all, leave one out**", pooled)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,7 @@ reads the caller's words alone. The context head is a logistic regression over t
 log-probabilities of the caller levels and the agent-act probabilities of the turn before (with
 `--products` also their products: an act may change how a level reads). It is trained on the context rows of all authors but one and tested on
 that one (leave one author out), only over authors the classifier never trained on, so that neither part
-has seen the tested author; the cross-author test authors (`rotterdam`, `groningen`) are left out of that and tested last,
+has seen the tested author; the cross-author test authors (`HELD_OUT_AUTHORS`) are left out of that and tested last,
 with the head trained on all the others. Reported: caller macro-F1 and dreiging recall on the context rows, the
 classifier alone against the classifier with the context head, on the written text and on its ASR
 transcript (the turn before is read as written).

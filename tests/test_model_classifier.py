@@ -201,13 +201,13 @@ def test_cross_author_logits_read_each_author_with_heads_that_never_saw_it():
     sel = [Example(" ".join(rng.choice(words, 6)), "caller", int(rng.integers(5)), kind, 1.0, author)
            for author in ("", "a", "b", "c") for kind in ("clean", "asr", "aug") for _ in range(40)]
     x = rng.normal(size=(len(sel), 600))
-    texts, y, w = [e.text for e in sel], np.array([e.y for e in sel]), np.ones(len(sel))
-    seen = _fit_heads(x, texts, y, w, "caller", 0)[0]
-    assert (seen.predict(x) == y).mean() > 0.95
-    z, z_char, y_read = _cross_author_logits(sel, x, texts, y, w, "caller", 0, log=lambda m: None)
+    seen = _fit_heads(sel, x, "caller", 0)[0]
+    assert (seen.predict(x) == np.array([e.y for e in sel])).mean() > 0.95
+    z, z_char, y_read = _cross_author_logits(sel, x, "caller", 0, log=lambda m: None)
     assert z.shape == z_char.shape == (240, 5) and len(y_read) == 240  # 3 authors x (clean + asr) x 40
     assert (z.argmax(1) == y_read).mean() < 0.4
-    assert _cross_author_logits(sel[:240], x[:240], texts[:240], y[:240], w[:240], "caller", 0, print) is None  # corpus and one author
+    assert _cross_author_logits(sel[:240], x[:240], "caller", 0, print) is None  # the corpus and one author
+
 
 def test_assign_words_by_midpoint():
     from types import SimpleNamespace as NS

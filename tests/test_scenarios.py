@@ -79,7 +79,7 @@ def test_scenario_key_events_within_2s(pipeline):
     assert len(misses) <= 1, misses
 
 
-@pytest.mark.parametrize("name,kind", [pytest.param(*k, marks=pytest.mark.xfail(reason=why)) for k, why in KNOWN_MISSES.items()])
-def test_known_key_event_misses(pipeline, name, kind):
-    label = next(lab for k, lab in SCENARIOS[name][2] if k == kind)
+@pytest.mark.parametrize("name,kind,label", [pytest.param(*e, marks=pytest.mark.xfail(reason=KNOWN_MISSES[e[:2]]))
+                                              for e in KEY_EVENTS if e[:2] in KNOWN_MISSES])
+def test_known_key_event_misses(pipeline, name, kind, label):
     assert _key_event_miss(pipeline, name, kind, label) is None

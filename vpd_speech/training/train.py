@@ -413,29 +413,30 @@ def _frozen_heads(train_ex: list[Example], tokenizer, bert, seed: int, log) -> t
         x = encode(tokenizer, bert, texts, 64)
         x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
         x = np.concatenate([x, marker_features(texts, role, lexicon)[0]], axis=1)
-        y = np.array([e.y for e in sel])
-        if len(set(y.tolist())) != len(labels):
-            raise ValueError(f"{role}: the train split lacks labels {sorted(set(range(len(labels))) - set(y.tolist()))}")
+        missing = sorted(set(range(len(labels))) - {e.y for e in sel})
+        if missing:
+            raise ValueError(f"{role}: the train split lacks labels {missing}")
         log(f"  {role}: {len(sel)} examples embedded in {time.perf_counter() - t0:.0f} s")
-        w = np.array([e.weight for e in sel])
-        lr, vec, lc = _fit_heads(x, texts, y, w, role, seed)
+        lr, vec, lc = _fit_heads(sel, x, role, seed)
         heads[f"{role}.weight"] = _tensor(lr.coef_)
         heads[f"{role}.bias"] = _tensor(lr.intercept_)
         vocab[role] = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
         heads[f"{role}.char.weight"], heads[f"{role}.char.bias"] = _tensor(lc.coef_), _tensor(lc.intercept_)
         heads[f"{role}.char.idf"] = _tensor(vec.idf_)
         log(f"  {role}: character n-gram head over {len(vocab[role])} n-grams")
-        cross[role] = _cross_author_logits(sel, x, texts, y, w, role, seed, log)
+        cross[role] = _cross_author_logits(sel, x, role, seed, log)
     return heads, vocab, cross
 
 
-def _fit_heads(x: np.ndarray, texts: list[str], y: np.ndarray, w: np.ndarray, role: str, seed: int):
-    """The embedding head, the TF-IDF vectoriser and the n-gram head fitted on one set of examples."""
+def _fit_heads(sel: list[Example], x: np.ndarray, role: str, seed: int):
+    """The embedding head (on `x`, the examples' features), the TF-IDF vectoriser and the n-gram head, fitted on
+    one set of examples."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
     from vpd_speech.nlp.char_ngrams import analyzer
 
+    texts, y, w = [e.text for e in sel], np.array([e.y for e in sel]), np.array([e.weight for e in sel])
     lr = LogisticRegression(C=HEAD_C, max_iter=5000, class_weight="balanced", random_state=seed).fit(x, y, sample_weight=w)
     vec = TfidfVectorizer(min_df=CHAR_NGRAMS[role]["min_df"], dtype=np.float32, sublinear_tf=True,
                           analyzer=analyzer(CHAR_NGRAMS[role]))
@@ -444,27 +445,25 @@ def _fit_heads(x: np.ndarray, texts: list[str], y: np.ndarray, w: np.ndarray, ro
     return lr, vec, lc
 
 
-def _cross_author_logits(sel: list[Example], x: np.ndarray, texts: list[str], y: np.ndarray, w: np.ndarray,
-                         role: str, seed: int, log) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+def _cross_author_logits(sel: list[Example], x: np.ndarray, role: str, seed: int,
+                         log) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Each trained author's utterances (written and ASR) as read by heads fitted without that author: logits of
     the embedding head, of the n-gram head, and the labels, pooled. None with fewer than two authors."""
-    authors = np.array([e.author for e in sel])
-    names = sorted(set(authors.tolist()) - {""})
+    names = sorted({e.author for e in sel} - {""})
     if len(names) < 2:
         return None
     t0 = time.perf_counter()
-    read = np.array([e.kind in ("clean", "asr") for e in sel])
-    z, zc, yy = [], [], []
+    z, zc, y = [], [], []
     for author in names:
-        fold = authors != author
-        lr, vec, lc = _fit_heads(x[fold], [t for t, f in zip(texts, fold) if f], y[fold], w[fold], role, seed)
-        held = ~fold & read
+        fold = np.array([e.author != author for e in sel])
+        lr, vec, lc = _fit_heads([e for e, f in zip(sel, fold) if f], x[fold], role, seed)
+        held = ~fold & np.array([e.kind in ("clean", "asr") for e in sel])
         z.append(lr.decision_function(x[held]))
-        zc.append(lc.decision_function(vec.transform([t for t, h in zip(texts, held) if h])))
-        yy.append(y[held])
-    log(f"  {role}: {len(names)} authors read by heads fitted without them ({sum(map(len, yy))} texts, "
+        zc.append(lc.decision_function(vec.transform([e.text for e, h in zip(sel, held) if h])))
+        y.append(np.array([e.y for e, h in zip(sel, held) if h]))
+    log(f"  {role}: {len(names)} authors read by heads fitted without them ({sum(map(len, y))} texts, "
         f"{time.perf_counter() - t0:.0f} s)")
-    return np.concatenate(z), np.concatenate(zc), np.concatenate(yy)
+    return np.concatenate(z), np.concatenate(zc), np.concatenate(y)
 
 
 def _tensor(a: np.ndarray):
