@@ -1,9 +1,10 @@
 """The classifier on Dutch written by other people: the independent author passes in eval/data/authors/.
 
 Each author wrote from their own brief without seeing the corpus, the splits or each other's files
-(eval/data/authors/README.md). The shipped model trains on all but three (vpd_speech.training.TRAIN_AUTHORS);
-those three (HELD_OUT_AUTHORS) are the cross-author test. Rows of an author the model trained on are marked
-"(trained)" and left out of the "cross-author" line. Per author, on the written text and on its ASR transcripts
+(eval/data/authors/README.md). The shipped model trains on all but four (vpd_speech.training.TRAIN_AUTHORS):
+three (HELD_OUT_AUTHORS) are the cross-author test, one (SELECTION_AUTHORS) chose between two models. Rows of an
+author the model trained on are marked "(trained)", those of the selection writer "(selection)"; both are left
+out of the "cross-author" line. Per author, on the written text and on its ASR transcripts
 (eval/data/authors/asr_transcripts.tsv, `vpd train asr --authors`): caller macro-F1, dreiging recall, hard
 negatives (hard cases whose level is below 3) read as 3/4, identity and group statements read as 3/4, agent
 macro-F1, and with --by-type the rate per hard-case type.
@@ -22,7 +23,7 @@ from sklearn.metrics import f1_score, recall_score
 
 from vpd_speech.labels import AGENT_ACTS, CALLER_LABELS, LEVEL_OF
 from vpd_speech.nlp.classify import load_classifier
-from vpd_speech.training import AUTHORS_ASR
+from vpd_speech.training import AUTHORS_ASR, SELECTION_AUTHORS
 from vpd_speech.training.examples import read_asr, read_authors
 
 IDENTITY = ("identity_neutral", "identity_positive", "identity_complaint")
@@ -81,10 +82,11 @@ def table(clf, authors: dict[str, list[dict]], trained: set[str], asr: dict[str,
             views["ASR"] = [asr[r["id"]] for r in rows]
         for view, texts in views.items():
             predicted = predict(clf, rows, texts)
-            if author not in trained:
+            if author not in trained and author not in SELECTION_AUTHORS:
                 pooled[view][0].extend(rows)
                 pooled[view][1].extend(predicted)
-            name = f"{author} (trained)" if author in trained else author
+            name = f"{author} (trained)" if author in trained else (
+                f"{author} (selection)" if author in SELECTION_AUTHORS else author)
             _row(name, view, measure(rows, predicted))
     _pooled_rows("**cross-author**", pooled)
     return pooled

@@ -162,3 +162,29 @@ def test_no_near_duplicate_leakage(rows):
             if inter / (len(a) + len(b) - inter) >= threshold:
                 leaks.append((r["text"], rows[j]["text"]))
     assert leaks == [], leaks[:5]
+
+
+AUTHOR_HARD_CASES = {  # the tags of the author brief (eval/data/authors/README.md)
+    "identity_neutral", "identity_positive", "identity_complaint", "untargeted_profanity", "object_anger", "negation",
+    "threat_group", "threat_third_party", "threat_property", "threat_wish_norm", "threat_no_jij", "sexual",
+    "self_harm", "doxxing", "looks_aggressive", "looks_mild", "reported_speech",
+}
+
+
+def test_author_passes():
+    """Every author pass parses in the brief's shape, is in exactly one of the trained, held-out and selection
+    groups, and has an ASR transcript per row (the held-out ASR test and the training views read them)."""
+    from vpd_speech.training import AUTHORS_ASR, HELD_OUT_AUTHORS, SELECTION_AUTHORS, TRAIN_AUTHORS
+    from vpd_speech.training.examples import read_asr, read_authors
+
+    passes, asr = read_authors(), read_asr(AUTHORS_ASR)
+    groups = (TRAIN_AUTHORS, HELD_OUT_AUTHORS, SELECTION_AUTHORS)
+    assert sorted(passes) == sorted(a for g in groups for a in g)  # each pass once, in one group
+    for author, rows in passes.items():
+        assert len(rows) >= 300, author
+        for r in rows:
+            assert r["family"].startswith(f"{author}-f"), r
+            assert r["role"] in ("caller", "agent") and r["text"].strip(), r
+            assert r["label"] in (CALLER_LABELS if r["role"] == "caller" else AGENT_ACTS), r
+            assert r["hard_case"] in AUTHOR_HARD_CASES | {""}, r
+            assert asr.get(r["id"], "").strip(), f"no ASR transcript for {r['id']}: run `vpd train asr --authors`"

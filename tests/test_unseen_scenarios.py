@@ -64,7 +64,7 @@ CPU_DEPENDENT = {
     "AVX512; with CT2_FORCE_CPU_ISA=AVX2 CT2_USE_MKL=0 ONEDNN_MAX_CPU_ISA=AVX2 the caller's last insult 'Stop dan "
     "maar, sufferd ...' is heard as 'op dan Mark Zufford ...' and read kritiek_jullie: caller_corrected on a "
     "scripted agressie_jij turn (0.4 got it wrong on every setting; 0.6 was right with the CPU's own kernels and "
-    "with the AVX2 settings)",
+    "with the AVX2 settings; 0.7 is right with the CPU's own kernels)",
 }
 
 

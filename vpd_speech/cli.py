@@ -528,6 +528,7 @@ def _train_commands(train: argparse.ArgumentParser, command) -> None:
         DEFAULT_CORPUS,
         DEFAULT_OUT,
         HELD_OUT_AUTHORS,
+        SELECTION_AUTHORS,
         TRAIN_AUTHORS,
     )
 
@@ -548,7 +549,8 @@ def _train_commands(train: argparse.ArgumentParser, command) -> None:
     fit.add_argument("--out", default=str(DEFAULT_OUT), help="where the small trained parts go")
     fit.add_argument("--authors", default=",".join(TRAIN_AUTHORS),
                      help="author passes (eval/data/authors) trained with the corpus, comma-separated, or 'none'; "
-                          f"{' and '.join(HELD_OUT_AUTHORS)} are the cross-author test")
+                          f"{', '.join(HELD_OUT_AUTHORS)} are the cross-author test, {', '.join(SELECTION_AUTHORS)} "
+                          "chose between two models")
     fit.add_argument("--seed", type=int, default=13, help="random seed (training is deterministic per seed and threads)")
     fit.add_argument("--method", choices=["frozen", "lora"], default="frozen",
                      help="frozen e5 + LR heads, or a LoRA fine-tune of the top 4 layers (needs peft)")
