@@ -65,6 +65,10 @@ CPU_DEPENDENT = {
     "maar, sufferd ...' is heard as 'op dan Mark Zufford ...' and read kritiek_jullie: caller_corrected on a "
     "scripted agressie_jij turn (0.4 got it wrong on every setting; 0.6 was right with the CPU's own kernels and "
     "with the AVX2 settings; 0.7 is right with the CPU's own kernels)",
+    "unseen_urgentie": "0.7 on 2026-12-06: right with the CPU's own kernels (Intel, AMX); with CT2_FORCE_CPU_ISA=AVX2 "
+    "CT2_USE_MKL=0 ONEDNN_MAX_CPU_ISA=AVX2 a caller turn is heard as 'met Marzo Alcheriel is naop op mijn les dat ik "
+    "zoek wil uit Rarygon' and read neutraal (0.43; 0.6 read it dreiging at 0.46), and a caller_corrected event "
+    "comes at 45.5 s where the script has none (0.6 was right on both settings)",
 }
 
 
