@@ -82,12 +82,11 @@ def table(clf, authors: dict[str, list[dict]], trained: set[str], asr: dict[str,
             views["ASR"] = [asr[r["id"]] for r in rows]
         for view, texts in views.items():
             predicted = predict(clf, rows, texts)
-            if author not in trained and author not in SELECTION_AUTHORS:
+            tag = " (trained)" if author in trained else " (selection)" if author in SELECTION_AUTHORS else ""
+            if not tag:
                 pooled[view][0].extend(rows)
                 pooled[view][1].extend(predicted)
-            name = f"{author} (trained)" if author in trained else (
-                f"{author} (selection)" if author in SELECTION_AUTHORS else author)
-            _row(name, view, measure(rows, predicted))
+            _row(author + tag, view, measure(rows, predicted))
     _pooled_rows("**cross-author**", pooled)
     return pooled
 
