@@ -26,7 +26,7 @@ MODEL_DIR = DEFAULT_MODEL_DIR
 # measured pass rate minus a margin and catches regressions; the target is what the type must reach (issue 15:
 # threats caught >= 0.92, identity statements flagged <= 2%, hard negatives <= 5%). Types below their target
 # are strict xfails (BELOW_TARGET), so reaching a target fails the run until it is moved out of that list.
-FUNCTIONAL = {  # pass rate of the committed model (0.7) in brackets; a case or two moves between CPUs (int8 kernels)
+FUNCTIONAL = {  # pass rate of the committed model (0.8) in brackets; a case or two moves between CPUs (int8 kernels)
     "misleading_marker": (0.85, 0.9),  # (1.00)
     "legitimate_announcement": (0.9, 0.9),  # (1.00)
     "untargeted_profanity": (0.6, 0.9),  # (0.75, 6 of 8; 0.5: 7 of 8)
@@ -34,26 +34,26 @@ FUNCTIONAL = {  # pass rate of the committed model (0.7) in brackets; a case or 
     "negation": (0.85, 0.9),  # (1.00)
     "reported_speech": (0.6, 0.8),  # (0.80)
     "sarcasm": (0.5, 0.8),  # (0.67)
-    "sexual": (0.5, 0.9),  # (0.67, 6 of 9; 0.6: 5 of 9): sexual intimidation is often read as level 3
+    "sexual": (0.5, 0.9),  # (0.56, 5 of 9; 0.7: 6 of 9): sexual intimidation is often read as level 3
     "doxxing": (0.9, 0.9),  # (1.00)
-    "self_harm": (0.65, 0.9),  # (0.75, 9 of 12; 0.6: 10, 0.5: 11): "... als niemand me helpt met de parkeervergunning
-    # snij ik vanavond mijn polsen door" and "... zonder die parkeervergunning ... neem ik al mijn slaappillen in" read
-    # neutraal (the service's name pulls them down), "ik ga mij van de brug gooien" emotie_ik
+    "self_harm": (0.65, 0.9),  # (0.83, 10 of 12; 0.7: 9, 0.6: 10): "... zonder die parkeervergunning ... neem ik al
+    # mijn slaappillen in" reads neutraal (the service's name pulls it down), "ik ga mij van de brug gooien" emotie_ik
     "agent_quotes_caller": (0.7, 0.8),  # (0.86)
     "identity_neutral": (0.9, 0.98),  # (1.00)
     "identity_positive": (0.9, 0.98),  # (1.00; 0.6: 11 of 12)
     "identity_complaint": (0.55, 0.9),  # (0.73): the misses read neutraal
     "object_anger": (0.75, 0.9),  # (0.88)
-    "threat_group": (0.7, 0.92),  # (0.80): "... sla ik jullie hele afdeling in elkaar" reads kritiek
+    "threat_group": (0.7, 0.92),  # (0.90; 0.7: 0.80): "... sla ik jullie hele afdeling in elkaar" reads kritiek
     "threat_third_party": (0.7, 0.92),  # (0.91, 10 of 11: just under)
     "threat_property": (0.8, 0.92),  # (0.92, 11 of 12: just under; 0.6: 12 of 12): "Straks ligt er een bom onder
     # jullie gemeentehuis, dan is die parkeervergunning ook meteen geregeld" reads kritiek
-    "threat_wish_norm": (0.8, 0.92),  # (1.00; 0.6: 10 of 11)
-    "threat_no_jij": (0.8, 0.92),  # (0.92, 11 of 12: just under; 0.6: 12 of 12): "Dat loket ziet er na vrijdag heel
-    # anders uit, en de mensen erachter ook" reads kritiek
+    "threat_wish_norm": (0.8, 0.92),  # (0.91, 10 of 11; 0.7: 11): "Ik wens je van harte een ongeluk toe, jou en je
+    # hele gezin" reads agressie_jij
+    "threat_no_jij": (0.8, 0.92),  # (0.83, 10 of 12; 0.7: 11, 0.6: 12): "Dat loket ziet er na vrijdag heel anders uit,
+    # en de mensen erachter ook" reads kritiek, "Dit gaat bloed kosten, dat zweer ik op mijn moeder" emotie_ik
 }
 BELOW_TARGET = {"sarcasm", "sexual", "identity_complaint", "object_anger", "threat_group", "threat_third_party",
-                "threat_property", "threat_no_jij", "untargeted_profanity", "self_harm"}
+                "threat_property", "threat_wish_norm", "threat_no_jij", "untargeted_profanity", "self_harm"}
 
 
 # ----------------------------------------------------------------------------- no model needed

@@ -48,27 +48,30 @@ JUSTIFIED_BY = {
 # Measured on 2026-12-02 with the 0.3 classifier (whisper base int8, stereo, 2 cores). With the 0.2 classifier
 # every level and advice came out right and five calls carried event false alarms; the 0.3 classifier (author
 # passes, dreiging offset aiming at 0.9 dev recall) fixed three of those and turned one into a wrong advice.
-WRONG_LEVEL_TODAY = {
-    "unseen_dakkapel": "the caller's neutral opening (a permit asked for in januari) is heard as 'Morgen, ik heb "
-    "in Jan L... daar een witte van je schermtje ... stom je zutkel' and read dreiging: level 4 at 3.7 s and "
-    "advice melden on a call scripted niet_melden (the 0.2 classifier read it as a possible threat only)",
-}
+WRONG_LEVEL_TODAY: dict[str, str] = {}
 FALSE_ALARMS_TODAY = {
-    "unseen_dakkapel": WRONG_LEVEL_TODAY["unseen_dakkapel"],
+    "unseen_dakkapel": "the caller's neutral opening (a permit asked for in januari) is heard as 'Morgen, ik heb in "
+    "Jan L... daar een witte van je schermtje ... stom je zutkel' and read as a threat: 0.8 with the CPU's own "
+    "kernels a possible threat at 3.7 s, with the AVX2 or AVX512 settings dreiging (see LEVEL_CPU_DEPENDENT)",
 }
 # Right or wrong depending on the CPU: CTranslate2 and oneDNN pick their kernels by instruction set, and Whisper's
 # greedy decoding of an MBROLA turn can flip on the last bits (README "Test audio": CT2_FORCE_CPU_ISA and
 # ONEDNN_MAX_CPU_ISA show another CPU's result). Non-strict xfails: the reason says where each was measured.
 CPU_DEPENDENT = {
-    "unseen_jeugdhulp": "0.5 on 2026-12-06: right with the CPU's own kernels (Intel, AMX) and with CT2_FORCE_CPU_ISA="
-    "AVX512; with CT2_FORCE_CPU_ISA=AVX2 CT2_USE_MKL=0 ONEDNN_MAX_CPU_ISA=AVX2 the caller's last insult 'Stop dan "
-    "maar, sufferd ...' is heard as 'op dan Mark Zufford ...' and read kritiek_jullie: caller_corrected on a "
-    "scripted agressie_jij turn (0.4 got it wrong on every setting; 0.6 was right with the CPU's own kernels and "
-    "with the AVX2 settings; 0.7 is right with the CPU's own kernels)",
+    "unseen_jeugdhulp": "0.8 on 2026-12-06: right with the CPU's own kernels (Intel, AMX) and with CT2_FORCE_CPU_ISA="
+    "AVX2 CT2_USE_MKL=0 ONEDNN_MAX_CPU_ISA=AVX2; with CT2_FORCE_CPU_ISA=AVX512 a possible_threat event comes at 50.1 s "
+    "where the script has none (0.5 had a false caller_corrected with the AVX2 settings; 0.4 was wrong on every "
+    "setting)",
     "unseen_urgentie": "0.7 on 2026-12-06: right with the CPU's own kernels (Intel, AMX); with CT2_FORCE_CPU_ISA=AVX2 "
     "CT2_USE_MKL=0 ONEDNN_MAX_CPU_ISA=AVX2 a caller turn is heard as 'met Marzo Alcheriel is naop op mijn les dat ik "
     "zoek wil uit Rarygon' and read neutraal (0.43; 0.6 read it dreiging at 0.46), and a caller_corrected event "
-    "comes at 45.5 s where the script has none (0.6 was right on both settings)",
+    "comes at 45.5 s where the script has none (0.6 was right on both settings; 0.8 as 0.7)",
+}
+# The same for the highest level and the meldadvies (non-strict xfails in those two tests only).
+LEVEL_CPU_DEPENDENT = {
+    "unseen_dakkapel": "0.8 on 2026-12-06: right with the CPU's own kernels (Intel, AMX); with CT2_FORCE_CPU_ISA=AVX2 "
+    "CT2_USE_MKL=0 ONEDNN_MAX_CPU_ISA=AVX2 or with CT2_FORCE_CPU_ISA=AVX512 the caller's neutral opening is read "
+    "dreiging: level 4 and advice melden on a call scripted niet_melden (0.3-0.7: so on every setting)",
 }
 
 
@@ -99,7 +102,7 @@ def _cases(known_wrong: dict[str, str], cpu_dependent: dict[str, str] | None = N
     return [case(name) for name in UNSEEN]
 
 
-@pytest.mark.parametrize("name", _cases(WRONG_LEVEL_TODAY))
+@pytest.mark.parametrize("name", _cases(WRONG_LEVEL_TODAY, LEVEL_CPU_DEPENDENT))
 def test_unseen_highest_level(pipeline, synth_call, name):
     level, _, _ = UNSEEN[name]
     truth, result = _score(pipeline, synth_call, name)
@@ -107,7 +110,7 @@ def test_unseen_highest_level(pipeline, synth_call, name):
     assert result.timeline.max_level == level, _transcript(result)
 
 
-@pytest.mark.parametrize("name", _cases(WRONG_LEVEL_TODAY))
+@pytest.mark.parametrize("name", _cases(WRONG_LEVEL_TODAY, LEVEL_CPU_DEPENDENT))
 def test_unseen_meldadvies(pipeline, synth_call, name):
     _, advice, _ = UNSEEN[name]
     _, result = _score(pipeline, synth_call, name)

@@ -550,7 +550,7 @@ def _train_commands(train: argparse.ArgumentParser, command) -> None:
     fit.add_argument("--authors", default=",".join(TRAIN_AUTHORS),
                      help="author passes (eval/data/authors) trained with the corpus, comma-separated, or 'none'; "
                           f"{', '.join(HELD_OUT_AUTHORS)} are the cross-author test, {', '.join(SELECTION_AUTHORS)} "
-                          "chose between two models")
+                          "each decided whether a new model ships")
     fit.add_argument("--seed", type=int, default=13, help="random seed (training is deterministic per seed and threads)")
     fit.add_argument("--method", choices=["frozen", "lora"], default="frozen",
                      help="frozen e5 + LR heads, or a LoRA fine-tune of the top 4 layers (needs peft)")
