@@ -45,10 +45,8 @@ JUSTIFIED_BY = {
     "caller_corrected": {"neutraal", "emotie_ik", "kritiek_jullie"},
 }
 
-# Measured on 2026-12-02 with the 0.3 classifier (whisper base int8, stereo, 2 cores). With the 0.2 classifier
-# every level and advice came out right and five calls carried event false alarms; the 0.3 classifier (author
-# passes, dreiging offset aiming at 0.9 dev recall) fixed three of those and turned one into a wrong advice.
-WRONG_LEVEL_TODAY: dict[str, str] = {}
+# Event false alarms known today (strict xfails; whisper base int8, stereo, 2 cores). Every level and meldadvies
+# is right with this machine's own kernels since 0.8; LEVEL_CPU_DEPENDENT below says where one is not.
 FALSE_ALARMS_TODAY = {
     "unseen_dakkapel": "the caller's neutral opening (a permit asked for in januari) is heard as 'Morgen, ik heb in "
     "Jan L... daar een witte van je schermtje ... stom je zutkel' and read as a threat: 0.8 with the CPU's own "
@@ -89,11 +87,11 @@ def _transcript(result):
     return [(round(u.start, 1), u.role, u.text, u.classification.label) for u in result.utterances]
 
 
-def _cases(known_wrong: dict[str, str], cpu_dependent: dict[str, str] | None = None):
+def _cases(known_wrong: dict[str, str] | None = None, cpu_dependent: dict[str, str] | None = None):
     """The calls as test cases: known wrong ones are strict xfails, CPU-dependent ones non-strict."""
 
     def case(name: str):
-        if name in known_wrong:
+        if known_wrong and name in known_wrong:
             return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=known_wrong[name]))
         if cpu_dependent and name in cpu_dependent:
             return pytest.param(name, marks=pytest.mark.xfail(strict=False, reason=cpu_dependent[name]))
@@ -102,7 +100,7 @@ def _cases(known_wrong: dict[str, str], cpu_dependent: dict[str, str] | None = N
     return [case(name) for name in UNSEEN]
 
 
-@pytest.mark.parametrize("name", _cases(WRONG_LEVEL_TODAY, LEVEL_CPU_DEPENDENT))
+@pytest.mark.parametrize("name", _cases(cpu_dependent=LEVEL_CPU_DEPENDENT))
 def test_unseen_highest_level(pipeline, synth_call, name):
     level, _, _ = UNSEEN[name]
     truth, result = _score(pipeline, synth_call, name)
@@ -110,7 +108,7 @@ def test_unseen_highest_level(pipeline, synth_call, name):
     assert result.timeline.max_level == level, _transcript(result)
 
 
-@pytest.mark.parametrize("name", _cases(WRONG_LEVEL_TODAY, LEVEL_CPU_DEPENDENT))
+@pytest.mark.parametrize("name", _cases(cpu_dependent=LEVEL_CPU_DEPENDENT))
 def test_unseen_meldadvies(pipeline, synth_call, name):
     _, advice, _ = UNSEEN[name]
     _, result = _score(pipeline, synth_call, name)
