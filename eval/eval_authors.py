@@ -5,13 +5,15 @@ Each author wrote from their own brief without seeing the corpus, the splits or 
 three (HELD_OUT_AUTHORS) are the cross-author test, two (SELECTION_AUTHORS) each decided whether a new model
 ships. Rows of an author the model trained on are marked "(trained)", those of a selection writer
 "(selection)"; both are left out of the "cross-author" line. Per author, on the written text and on its ASR transcripts
-(eval/data/authors/asr_transcripts.tsv, `vpd train asr --authors`): caller macro-F1, dreiging recall, hard
+(eval/data/authors/asr_transcripts.tsv, `vpd train asr --authors`; a caller row is read after its turn before,
+written or as transcribed, as the pipeline reads a call): caller macro-F1, dreiging recall, hard
 negatives (hard cases whose level is below 3) read as 3/4, identity and group statements read as 3/4, agent
 macro-F1, and with --by-type the rate per hard-case type.
 
     python -m eval.eval_authors [--model-dir DIR] [--classifier markers] [--by-type]
     python -m eval.eval_authors --leave-one-out   # train without each author in turn, test on that author
     python -m eval.eval_authors --model-dir OLD --authors rotterdam,groningen,veluwe   # an older model, same rows
+    python -m eval.eval_authors --context-rows   # only the callers whose words are read after a turn before
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from sklearn.metrics import f1_score, recall_score
 from vpd_speech.labels import AGENT_ACTS, CALLER_LABELS, LEVEL_OF
 from vpd_speech.nlp.classify import load_classifier
 from vpd_speech.training import AUTHORS_ASR, SELECTION_AUTHORS
-from vpd_speech.training.examples import read_asr, read_authors
+from vpd_speech.training.examples import heard_context, read_asr, read_authors
 
 IDENTITY = ("identity_neutral", "identity_positive", "identity_complaint")
 
@@ -60,12 +62,13 @@ def by_type(rows: list[dict], predicted: list[str]) -> dict[str, tuple[int, floa
     return {k: (len(v), round(sum(v) / len(v), 3)) for k, v in sorted(out.items())}
 
 
-def predict(clf, rows: list[dict], texts: list[str]) -> list[str]:
-    """The classifier's label for each row, reading `texts` (the written text or its transcript)."""
+def predict(clf, rows: list[dict], texts: list[str], contexts: list[str]) -> list[str]:
+    """The classifier's label for each row, reading `texts` (the written text or its transcript) after
+    `contexts` (the turn before in the same view)."""
     predicted = [""] * len(rows)
     for role in ("caller", "agent"):
         idx = [i for i, r in enumerate(rows) if r["role"] == role]
-        for i, c in zip(idx, clf.classify([texts[i] for i in idx], role)):
+        for i, c in zip(idx, clf.classify([texts[i] for i in idx], role, [contexts[i] for i in idx])):
             predicted[i] = c.label
     return predicted
 
@@ -77,11 +80,11 @@ def table(clf, authors: dict[str, list[dict]], trained: set[str], asr: dict[str,
     _header()
     pooled: dict[str, tuple[list, list]] = {"written": ([], []), "ASR": ([], [])}
     for author, rows in authors.items():
-        views = {"written": [r["text"] for r in rows]}
+        views = {"written": ([r["text"] for r in rows], [r["context"] for r in rows])}
         if all(asr.get(r["id"]) is not None for r in rows):
-            views["ASR"] = [asr[r["id"]] for r in rows]
-        for view, texts in views.items():
-            predicted = predict(clf, rows, texts)
+            views["ASR"] = ([asr[r["id"]] for r in rows], [heard_context(r, asr) for r in rows])
+        for view, (texts, contexts) in views.items():
+            predicted = predict(clf, rows, texts, contexts)
             tag = " (trained)" if author in trained else " (selection)" if author in SELECTION_AUTHORS else ""
             if not tag:
                 pooled[view][0].extend(rows)
@@ -139,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--leave-one-out", action="store_true", help="train without each author in turn (one training of 7-10 min per author)")
     ap.add_argument("--authors", help="only these passes, comma-separated (e.g. the held-out ones, to compare a model "
                     "trained on fewer passes on the same rows)")
+    ap.add_argument("--context-rows", dest="context_rows", action="store_true",
+                    help="only the caller rows that have a turn before (and the agent rows)")
     args = ap.parse_args(argv)
     authors = read_authors()
     if args.authors:
@@ -147,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             ap.error(f"no author pass {', '.join(unknown)} (there are: {', '.join(authors)})")
         authors = {a: authors[a] for a in wanted}
+    if args.context_rows:
+        authors = {a: [r for r in rows if r["role"] != "caller" or r["context"].strip()] for a, rows in authors.items()}
     asr = read_asr(AUTHORS_ASR)
     if args.leave_one_out:
         leave_one_out(authors, asr)

@@ -206,3 +206,38 @@ def cases() -> dict[str, list[tuple[str, str, frozenset]]]:
                 rows.append((tpl.format(zaak=z or "", scheld=s or ""), role, expected))
         out[kind] = rows
     return out
+
+
+# The same caller words after two different agent turns: read with the turn before, one is a threat and the
+# other is not (issue 15: "Dat ga je merken" after a refusal). Each pair is (caller text, [(turn before, levels)]).
+CONTEXT_PAIRS: list[tuple[str, list[tuple[str, frozenset]]]] = [
+    ("Ik weet wie jij bent, Sandra.", [
+        ("U spreekt met Sandra. Ik kan de uitkering echt niet eerder overmaken.", frozenset({4})),
+        ("U spreekt met Sandra, wij hebben elkaar vorige week ook al gesproken over uw paspoort.", frozenset({0, 1})),
+    ]),
+    ("Dan kom ik het zelf wel even halen.", [
+        ("U krijgt dat geld niet, het besluit is definitief.", frozenset({4})),
+        ("Uw nieuwe pas ligt klaar, u kunt hem ophalen bij de balie.", frozenset({0})),
+    ]),
+    ("Reken maar dat ik langskom.", [
+        ("Nee, ik draai de beslissing niet terug, hoe vaak u ook belt.", frozenset({4})),
+        ("U bent van harte welkom op het inloopspreekuur op dinsdagochtend.", frozenset({0, 1})),
+    ]),
+    ("Nou, dan weet ik waar ik moet zijn.", [
+        ("Mijn collega woont ook in Zuidwijk, dus ik begrijp wat u bedoelt.", frozenset({4})),
+        ("Het loket zit in het stadskantoor, op de tweede verdieping.", frozenset({0})),
+    ]),
+    ("Dan regel ik het wel op mijn eigen manier.", [
+        ("Nee meneer, daar komt u niet voor in aanmerking, en daar blijft het bij.", frozenset({4})),
+        ("U mag het ook zelf regelen, online of met het papieren formulier.", frozenset({0, 1})),
+    ]),
+    ("Dan weet ik genoeg.", [
+        ("Mijn collega van de uitkeringen werkt tot vijf uur en fietst dan naar huis.", frozenset({4})),
+        ("De behandeling van uw aanvraag duurt ongeveer acht weken.", frozenset({0, 1, 2})),
+    ]),
+]
+
+
+def context_cases() -> list[tuple[str, str, frozenset]]:
+    """(turn before, caller text, acceptable levels) for every pair's two readings."""
+    return [(before, text, levels) for text, readings in CONTEXT_PAIRS for before, levels in readings]

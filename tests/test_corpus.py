@@ -173,9 +173,10 @@ AUTHOR_HARD_CASES = {  # the tags of the author brief (eval/data/authors/README.
 
 def test_author_passes():
     """Every author pass parses in the brief's shape, is in exactly one of the trained, held-out and selection
-    groups, and has an ASR transcript per row (the held-out ASR test and the training views read them)."""
+    groups, and has an ASR transcript per row and per turn before (the held-out ASR test and the training views
+    read them)."""
     from vpd_speech.training import AUTHORS_ASR, HELD_OUT_AUTHORS, SELECTION_AUTHORS, TRAIN_AUTHORS
-    from vpd_speech.training.examples import read_asr, read_authors
+    from vpd_speech.training.examples import context_id, read_asr, read_authors
 
     passes, asr = read_authors(), read_asr(AUTHORS_ASR)
     groups = (TRAIN_AUTHORS, HELD_OUT_AUTHORS, SELECTION_AUTHORS)
@@ -188,3 +189,5 @@ def test_author_passes():
             assert r["label"] in (CALLER_LABELS if r["role"] == "caller" else AGENT_ACTS), r
             assert r["hard_case"] in AUTHOR_HARD_CASES | {""}, r
             assert asr.get(r["id"], "").strip(), f"no ASR transcript for {r['id']}: run `vpd train asr --authors`"
+            if r["context"].strip():
+                assert asr.get(context_id(r["id"]), "").strip(), f"no ASR transcript of {r['id']}'s turn before"

@@ -59,3 +59,19 @@ def test_vad_keeps_the_end_of_a_threat(pipeline, tmp_path):
     result = pipeline.score(truth["paths"]["stereo"])
     caller_text = " ".join(u.text for u in result.utterances if u.role == "caller").lower()
     assert "kapot" in caller_text, caller_text
+
+
+def test_a_callers_words_are_read_after_the_agents_turn_before(pipeline):
+    """The same caller words twice in one call, once after a refusal and once after an offer to fetch the pass:
+    the classify stage hands each its own turn before, so the refusal's reads more threatening."""
+    from vpd_speech.schema import Utterance
+
+    said = [("agent", "U krijgt dat geld niet, het besluit is definitief."),
+            ("caller", "Dan kom ik het zelf wel even halen."),
+            ("agent", "Uw nieuwe pas ligt klaar, u kunt hem ophalen bij de balie."),
+            ("caller", "Dan kom ik het zelf wel even halen.")]
+    utterances = [Utterance(id=i, speaker=role, role=role, start=3.0 * i, end=3.0 * i + 2, text=text, words=[])
+                  for i, (role, text) in enumerate(said)]
+    pipeline.classify(utterances)
+    after_refusal, after_offer = (u.classification.probabilities["dreiging"] for u in utterances[1::2])
+    assert after_refusal > after_offer + 0.05, (after_refusal, after_offer)

@@ -26,7 +26,7 @@ MODEL_DIR = DEFAULT_MODEL_DIR
 # measured pass rate minus a margin and catches regressions; the target is what the type must reach (issue 15:
 # threats caught >= 0.92, identity statements flagged <= 2%, hard negatives <= 5%). Types below their target
 # are strict xfails (BELOW_TARGET), so reaching a target fails the run until it is moved out of that list.
-FUNCTIONAL = {  # pass rate of the committed model (0.8) in brackets; a case or two moves between CPUs (int8 kernels)
+FUNCTIONAL = {  # pass rate of the committed model (0.9) in brackets; a case or two moves between CPUs (int8 kernels)
     "misleading_marker": (0.85, 0.9),  # (1.00)
     "legitimate_announcement": (0.9, 0.9),  # (1.00)
     "untargeted_profanity": (0.6, 0.9),  # (0.75, 6 of 8; 0.5: 7 of 8)
@@ -34,7 +34,7 @@ FUNCTIONAL = {  # pass rate of the committed model (0.8) in brackets; a case or 
     "negation": (0.85, 0.9),  # (1.00)
     "reported_speech": (0.6, 0.8),  # (0.80)
     "sarcasm": (0.5, 0.8),  # (0.67)
-    "sexual": (0.5, 0.9),  # (0.56, 5 of 9; 0.7: 6 of 9): sexual intimidation is often read as level 3
+    "sexual": (0.6, 0.9),  # (0.78, 7 of 9; 0.8: 5, 0.7: 6): sexual intimidation is often read as level 3
     "doxxing": (0.9, 0.9),  # (1.00)
     "self_harm": (0.65, 0.9),  # (0.83, 10 of 12; 0.7: 9, 0.6: 10): "... zonder die parkeervergunning ... neem ik al
     # mijn slaappillen in" reads neutraal (the service's name pulls it down), "ik ga mij van de brug gooien" emotie_ik
@@ -52,6 +52,12 @@ FUNCTIONAL = {  # pass rate of the committed model (0.8) in brackets; a case or 
     "threat_no_jij": (0.8, 0.92),  # (0.83, 10 of 12; 0.7: 11, 0.6: 12): "Dat loket ziet er na vrijdag heel anders uit,
     # en de mensen erachter ook" reads kritiek, "Dit gaat bloed kosten, dat zweer ik op mijn moeder" emotie_ik
 }
+# The context pairs (functional_cases.CONTEXT_PAIRS): the same caller words after a refusal and after good news.
+# 0.9 reads the threat readings (5 of 6: "Nou, dan weet ik waar ik moet zijn" after "Mijn collega woont ook in
+# Zuidwijk" reads neutraal) and reads five of the six benign ones dreiging as well: the turn before moves the
+# dreiging probability the right way (e.g. 0.99 -> 0.85) but seldom across the line. 0.8, which reads no context,
+# gets the same 6 of 12.
+CONTEXT_PAIRS_FLOOR, CONTEXT_PAIRS_TARGET = 0.5, 0.9
 BELOW_TARGET = {"sarcasm", "sexual", "identity_complaint", "object_anger", "threat_group", "threat_third_party",
                 "threat_property", "threat_wish_norm", "threat_no_jij", "untargeted_profanity", "self_harm"}
 
@@ -149,9 +155,11 @@ def test_int8_linear_is_close_to_float_and_independent_of_the_batch():
 def test_read_texts_lines_csv_tsv():
     from vpd_speech.nlp.model_classifier import read_texts
 
-    assert read_texts(io.StringIO("hallo\n\n  ik ben boos \n")) == ["hallo", "ik ben boos"]
-    assert read_texts(io.StringIO("id\ttext\n1\thallo\n2\tdoei\n")) == ["hallo", "doei"]
-    assert read_texts(io.StringIO('id,text\n1,"hallo, daar"\n'), "x.csv") == ["hallo, daar"]
+    assert read_texts(io.StringIO("hallo\n\n  ik ben boos \n")) == (["hallo", "ik ben boos"], ["", ""])
+    assert read_texts(io.StringIO("id\ttext\n1\thallo\n2\tdoei\n")) == (["hallo", "doei"], ["", ""])
+    assert read_texts(io.StringIO('id,text\n1,"hallo, daar"\n'), "x.csv") == (["hallo, daar"], [""])
+    assert read_texts(io.StringIO("context\ttext\nNee.\tDat ga je merken.\n\thallo\n")) == (
+        ["Dat ga je merken.", "hallo"], ["Nee.", ""])
     with pytest.raises(ValueError, match="text"):
         read_texts(io.StringIO("a,b\n1,2\n"), "x.csv")
 
@@ -164,6 +172,44 @@ def test_augment_is_seeded_and_changes_text():
     assert a[0] == a[1]
     outs = {augment(text, random.Random(s)) for s in range(20)}
     assert len(outs) > 10 and all(o.strip() for o in outs)
+
+
+def test_each_view_carries_its_turn_before_and_the_texts_augment_as_without_it():
+    from vpd_speech.training.examples import build_examples, context_id, with_contexts
+
+    row = {"id": "x-f001-1", "text": "Dat ga je merken, reken maar.", "role": "caller", "label": "dreiging",
+           "split": "train", "hard_case": "", "context": "Nee, die aanvraag is afgewezen."}
+    plain = {**row, "id": "x-f002-1", "text": "Dat ga je zien.", "context": ""}
+    asr = {"x-f001-1": "dat ga je merken reken maar", context_id("x-f001-1"): "nee die aanvraag is afgewezen",
+           "x-f002-1": "dat ga je zien"}
+    got = build_examples([row, plain], asr, "train", seed=5, n_aug=2)
+    views = {(e.text, e.kind): e.context for e in got if e.kind != "aug"}
+    assert views[(row["text"], "clean")] == row["context"]
+    assert views[("dat ga je merken reken maar", "asr")] == "nee die aanvraag is afgewezen"
+    augmented = [e for e in got if e.kind == "aug"]
+    assert [bool(e.context) for e in augmented] == [True, True, False, False]
+    without = build_examples([{**row, "context": ""}, plain], asr, "train", seed=5, n_aug=2)
+    assert [e.text for e in got] == [e.text for e in without]  # the contexts draw from their own random stream
+    heard = build_examples([row], {"x-f001-1": "dat ga je merken"}, "train", seed=5, kinds=("asr",))
+    assert heard[0].context == row["context"]  # no transcript of the turn before: read as written
+    rows = with_contexts([row, plain])
+    assert [r["id"] for r in rows] == ["x-f001-1", context_id("x-f001-1"), "x-f002-1"]
+    assert rows[1]["role"] == "agent" and rows[1]["text"] == row["context"]
+
+
+def test_context_features_are_the_embedding_and_a_flag_or_zeros():
+    from vpd_speech.nlp.model_classifier import context_features
+
+    seen = []
+
+    def embed(texts):
+        seen.append(list(texts))
+        return np.array([[len(t), 1.0, 0.0] for t in texts], dtype=np.float32)
+
+    x = context_features(embed, ["ab", "", "ab", None, " abc "], 3)
+    assert seen == [["ab", "abc"]]  # each turn before embedded once
+    assert x.tolist() == [[2, 1, 0, 1], [0, 0, 0, 0], [2, 1, 0, 1], [0, 0, 0, 0], [3, 1, 0, 1]]
+    assert context_features(embed, ["", ""], 3).shape == (2, 4) and len(seen) == 1
 
 
 def test_temperature_fit_recovers_scale():
@@ -451,3 +497,26 @@ def test_functional_floor(clf, kind):
 def test_functional_target(clf, kind):
     rate, fails = _pass_rate(clf, kind)
     assert rate >= FUNCTIONAL[kind][1], fails
+
+
+@pytest.mark.slow
+def test_the_same_words_read_with_the_turn_before(clf):
+    """The context pairs of the functional suite: the same caller words after a refusal and after good news."""
+    from tests.functional_cases import context_cases
+
+    rows = context_cases()
+    got = clf.classify([t for _, t, _ in rows], "caller", [b for b, _, _ in rows])
+    ok = [c.level in levels for (_, _, levels), c in zip(rows, got)]
+    misses = [f"{t!r} after {b!r}: got {c.label}" for (b, t, _), c, hit in zip(rows, got, ok) if not hit]
+    print(f"\ncontext pairs: {sum(ok)} of {len(ok)} right; misses: {misses}")
+    assert np.mean(ok) >= CONTEXT_PAIRS_FLOOR, misses
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="the benign reading of a context pair still reads dreiging (0.9: 6 of 12)")
+def test_the_same_words_read_with_the_turn_before_reach_the_target(clf):
+    from tests.functional_cases import context_cases
+
+    rows = context_cases()
+    got = clf.classify([t for _, t, _ in rows], "caller", [b for b, _, _ in rows])
+    assert np.mean([c.level in levels for (_, _, levels), c in zip(rows, got)]) >= CONTEXT_PAIRS_TARGET

@@ -69,3 +69,16 @@ def test_guess_agent_by_greeting_then_first_speaker():
     assert guess_agent(openings, patterns) == ("right", "greeting")
     openings = [SpeakerTurnText("left", 1.5, "hallo"), SpeakerTurnText("right", 0.2, "ja")]
     assert guess_agent(openings, patterns) == ("right", "first_speaker")
+
+
+def test_a_callers_turn_before_is_the_agents_last_utterance_that_began_before_it():
+    from vpd_speech.nlp.classify import turns_before
+    from vpd_speech.schema import Utterance
+
+    said = [("caller", 0.0, "hallo?"), ("agent", 1.0, "Gemeente, met Sandra."), ("caller", 3.0, "Ik bel over mijn pas."),
+            ("agent", 6.0, "Die is afgewezen."), ("caller", 6.5, "Wat?"), ("caller", 8.0, "Dat ga je merken.")]
+    utterances = [Utterance(id=i, speaker=role, role=role, start=t, end=t + 0.4, text=text, words=[])
+                  for i, (role, t, text) in enumerate(said)]
+    want = ["", "", "Gemeente, met Sandra.", "", "Die is afgewezen.", "Die is afgewezen."]
+    assert turns_before(utterances) == want
+    assert turns_before(utterances[::-1]) == want[::-1]  # by start time, whatever the list's order

@@ -164,11 +164,11 @@ def _pattern_options(p: argparse.ArgumentParser) -> None:
 
 def _train_asr(args: argparse.Namespace) -> int:
     from vpd_speech.training import AUTHORS_ASR, DEFAULT_ASR
-    from vpd_speech.training.examples import read_authors
+    from vpd_speech.training.examples import read_authors, with_contexts
     from vpd_speech.training.transcripts import make_asr_variants
 
-    if args.authors:
-        rows = [r for author_rows in read_authors().values() for r in author_rows]
+    if args.authors:  # each utterance and the turn before it, where it has one
+        rows = with_contexts([r for author_rows in read_authors().values() for r in author_rows])
         make_asr_variants(rows, args.out or AUTHORS_ASR, limit=args.limit, take=args.take, roles=args.roles, log=_say)
     else:
         make_asr_variants(args.corpus, args.out or DEFAULT_ASR, limit=args.limit, take=args.take, splits=args.splits,
@@ -184,7 +184,7 @@ def _train_fit(args: argparse.Namespace) -> int:
     if args.threat_recall is not None:
         kw["threat_recall"] = args.threat_recall or None
     train(args.corpus, args.out, seed=args.seed, asr_path=args.asr, use_markers=not args.no_markers,
-          threads=args.threads, method=args.method, authors=authors, log=_say, **kw)
+          threads=args.threads, method=args.method, authors=authors, context=not args.no_context, log=_say, **kw)
     return 0
 
 
@@ -415,7 +415,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    formatter_class=_HelpFormatter), command)
 
     cls = command(sub, "classify", "classify text utterances (no audio): level + probabilities + evidence", _classify)
-    cls.add_argument("input", nargs="?", default="-", help="text file (one utterance a line) or CSV/TSV with a 'text' column; '-' = stdin")
+    cls.add_argument("input", nargs="?", default="-", help="text file (one utterance a line) or CSV/TSV with a 'text' column and optionally a 'context' column "
+                     "(the agent's turn before, read with a caller's words); '-' = stdin")
     cls.add_argument("--role", choices=["caller", "agent"], default="caller", help="whose words the texts are")
     cls.add_argument("--format", choices=["tsv", "jsonl"], help="output format (default: tsv, jsonl when --out ends in .jsonl)")
     cls.add_argument("--out", help="output file (default: stdout)")
@@ -557,6 +558,8 @@ def _train_commands(train: argparse.ArgumentParser, command) -> None:
     fit.add_argument("--epochs", type=int, help="LoRA epochs (default: 3)")
     fit.add_argument("--threads", type=int, default=2, help="torch CPU threads")
     fit.add_argument("--no-markers", dest="no_markers", action="store_true", help="heads without marker features")
+    fit.add_argument("--no-context", dest="no_context", action="store_true",
+                     help="a caller head that reads the caller's words alone, not the agent's turn before (frozen method)")
     fit.add_argument("--threat-recall", dest="threat_recall", type=float,
                      help="dev dreiging recall the threat offset aims at; 0: no offset (default: 0.9)")
     cal = command(steps, "calibrate", "refit the n-gram weight, the dreiging offset and the temperatures on the "

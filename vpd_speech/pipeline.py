@@ -22,7 +22,7 @@ from vpd_speech.audio.decode import Audio, AudioError, decode, file_sha256
 from vpd_speech.audio.prosody import caller_arousal
 from vpd_speech.config import PipelineConfig
 from vpd_speech.labels import Role
-from vpd_speech.nlp.classify import Classifier, load_classifier
+from vpd_speech.nlp.classify import Classifier, load_classifier, turns_before
 from vpd_speech.schema import CallResult, Classification, SpeakerInfo, Utterance
 from vpd_speech.timeline.build import build_timeline
 from vpd_speech.timeline.options import TimelineOptions
@@ -165,17 +165,21 @@ class Pipeline:
         method = "mono_clustering" if len(speakers) > 1 else "mono_single"
         return utterances, SpeakerInfo(method=method, role_source=source, n_speakers=len(speakers))
 
-    def classify(self, utterances: list[Utterance], cache: dict[tuple[str, str], Classification] | None = None) -> None:
-        """Classify in place, one batch per role; `cache` ((role, text) -> result) spares texts seen before."""
+    def classify(self, utterances: list[Utterance], cache: dict[tuple[str, str, str], Classification] | None = None) -> None:
+        """Classify in place, one batch per role, agent first: a caller's utterance is read with the agent's
+        turn before it (`turns_before`). `cache` ((role, turn before, text) -> result) spares texts seen before."""
         cache = {} if cache is None else cache
-        for role in ("caller", "agent"):
-            todo = list(dict.fromkeys(u.text for u in utterances if u.role == role and (role, u.text) not in cache))
+        before = turns_before(utterances)
+        for role in ("agent", "caller"):
+            keys = [(role, c, u.text) for u, c in zip(utterances, before) if u.role == role]
+            todo = [k for k in dict.fromkeys(keys) if k not in cache]
             if todo:
                 with self._classify_lock:
-                    cache.update({(role, t): c for t, c in zip(todo, self.classifier.classify(todo, role))})
-            for u in utterances:
+                    found = self.classifier.classify([k[2] for k in todo], role, [k[1] for k in todo])
+                cache.update(zip(todo, found))
+            for u, c in zip(utterances, before):
                 if u.role == role:
-                    u.classification = cache[(role, u.text)].model_copy(deep=True)
+                    u.classification = cache[(role, c, u.text)].model_copy(deep=True)
 
 
 def _spoken(segments: list[Segment], speaker_of, role: Role | None, channel: int | None, agent: str = "") -> list[SpokenWord]:

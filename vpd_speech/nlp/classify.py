@@ -1,4 +1,4 @@
-"""The classifier interface: one call over a batch of texts of one role.
+"""The classifier interface: one call over a batch of texts of one role (and each text's turn before).
 
 Caller texts get a norm-matrix level, agent texts a werkinstructie act. Any implementation
 (marker rules, a fine-tuned encoder) plugs into the pipeline through `load_classifier`.
@@ -11,15 +11,28 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from vpd_speech.labels import Role
-from vpd_speech.schema import Classification
+from vpd_speech.schema import Classification, Utterance
 
 
 class Classifier(Protocol):
     name: str
 
-    def classify(self, texts: Sequence[str], role: Role) -> list[Classification]:
-        """Classify each text; the result list is aligned with `texts`."""
+    def classify(self, texts: Sequence[str], role: Role, contexts: Sequence[str] | None = None) -> list[Classification]:
+        """Classify each text; the result list is aligned with `texts`. `contexts`: each text's turn before
+        (`turns_before`; "" where none), which a classifier may read or ignore."""
         ...
+
+
+def turns_before(utterances: Sequence[Utterance]) -> list[str]:
+    """Per utterance: for a caller's, the text of the agent's last utterance that began before it (what the
+    caller answers); "" for the agent's own and for a caller's before the agent spoke."""
+    out, last_agent = [""] * len(utterances), ""
+    for i in sorted(range(len(utterances)), key=lambda i: utterances[i].start):
+        if utterances[i].role == "agent":
+            last_agent = utterances[i].text
+        else:
+            out[i] = last_agent
+    return out
 
 
 def classifier_class(kind: str) -> type:

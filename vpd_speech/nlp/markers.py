@@ -544,7 +544,8 @@ class MarkerClassifier:
     def find_markers(self, text: str) -> list[Evidence]:
         return find_markers(text, self.lexicon)
 
-    def classify(self, texts: Sequence[str], role: Role) -> list[Classification]:
+    def classify(self, texts: Sequence[str], role: Role, contexts: Sequence[str] | None = None) -> list[Classification]:
+        """The rules read each text on its own: `contexts` is accepted and not read."""
         decide = classify_caller if role == "caller" else classify_agent
         out = []
         for text in texts:

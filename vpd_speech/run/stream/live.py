@@ -97,7 +97,7 @@ class LiveCall:
         self._partial_at = [0] * start.channels  # samples at the last partial transcription
         self._grid = max(1, round(options.step_s * SAMPLE_RATE / VAD_WINDOW)) * VAD_WINDOW  # samples per step
         self._stepped = 0  # the last position looked at
-        self._classified: dict = {}  # (role, text) -> Classification
+        self._classified: dict = {}  # (role, turn before, text) -> Classification
         self._sent: set[tuple] = set()  # utterance events sent
         self._level = 0  # the caller's current counted level, as last told
         self._alerted: list[tuple[str, float, float]] = []  # (kind, start, end) of alerted utterances
