@@ -2,7 +2,8 @@
 
 Author rows with a `context` (the agent's turn before the caller's, eval/data/authors/) are labelled as
 they read with it: "Dat ga je merken" after a refusal is dreiging, after good news neutraal. The classifier
-reads the caller's words alone. The context head is a logistic regression over the classifier's
+reads the caller's words alone (a model that reads the turn before itself, 0.9 on, is given none here; for it use
+`python -m eval.eval_authors --context-rows`). The context head is a logistic regression over the classifier's
 log-probabilities of the caller levels and the agent-act probabilities of the turn before (with
 `--products` also their products: an act may change how a level reads). It is trained on the context rows of all authors but one and tested on
 that one (leave one author out), only over authors the classifier never trained on, so that neither part
