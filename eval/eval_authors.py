@@ -48,7 +48,8 @@ def measure(rows: list[dict], predicted: list[str]) -> dict:
         "identity_3_4": round(sum(high(p) for _, p in identity) / max(1, len(identity)), 3),
         "identity_n": len(identity),
         "agent_macro_f1": round(float(f1_score([r["label"] for r, _ in agents], [p for _, p in agents],
-                                                labels=list(AGENT_ACTS), average="macro", zero_division=0)), 3),
+                                                labels=list(AGENT_ACTS), average="macro", zero_division=0)), 3)
+        if agents else 0.0,
     }
 
 
