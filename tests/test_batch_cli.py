@@ -82,20 +82,17 @@ def test_cli_exit_code_and_interrupt_resume(tmp_path):
         shutil.copy(EXAMPLES / name, src / name)
     (src / "kapot.wav").write_text("dit is geen wav")
     out = tmp_path / "out"
-    # a shell without job control starts background jobs with SIGINT ignored, and an ignored signal stays
-    # ignored in a child: handle it here while starting the child, so this test also holds under `make test &`
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        proc = subprocess.Popen([sys.executable, "-m", "vpd_speech", "score", str(src), "--out", str(out), "--quiet"],
-                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    proc = subprocess.Popen([sys.executable, "-m", "vpd_speech", "score", str(src), "--out", str(out), "--quiet"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_interruptible)  # fmt: skip
     deadline = time.time() + 300
     while time.time() < deadline and len([p for p in (out / "calls").glob("*.json")]) < 2:
         time.sleep(0.2)
+    state = _signal_state(proc.pid)  # what the child does with SIGINT, for the message below
+    assert proc.poll() is None, "the batch ended before it could be interrupted: " + proc.communicate()[1]
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, err
+    assert proc.returncode == 130, f"{err}\nthe child's signal masks before the interrupt: {state}"
     done = list((out / "calls").glob("*.json"))
     assert done and all(json.loads(p.read_text())["call_id"] for p in done)  # no half-written file
     assert not list((out / "calls").glob(".*"))
@@ -111,6 +108,22 @@ def test_cli_exit_code_and_interrupt_resume(tmp_path):
     assert pages == set(calls.loc[calls["status"] == "ok", "call_id"])
     index = (out / "report" / "index.html").read_text(encoding="utf-8")
     assert all(f'href="{call_id}.html"' in index for call_id in pages)
+
+
+def _interruptible() -> None:
+    """In the child before exec: SIGINT delivered and default, whatever the test runner's shell set. A shell
+    without job control starts background jobs with SIGINT ignored and some runners block it; both are
+    inherited through exec, and the interrupted batch would then run to its end."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _signal_state(pid: int) -> str:
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError as e:
+        return f"unknown ({e})"
+    return ", ".join(line.replace("\t", " ") for line in lines if line.startswith(("SigBlk", "SigIgn", "SigCgt")))
 
 
 @pytest.mark.slow
