@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -82,9 +83,9 @@ def test_cli_exit_code_and_interrupt_resume(tmp_path):
         shutil.copy(EXAMPLES / name, src / name)
     (src / "kapot.wav").write_text("dit is geen wav")
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "vpd_speech", "score", str(src), "--out", str(out), "--quiet"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=_interruptible)  # fmt: skip
+    with _sigint_inherited():
+        proc = subprocess.Popen([sys.executable, "-m", "vpd_speech", "score", str(src), "--out", str(out), "--quiet"],
+                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     deadline = time.time() + 300
     while time.time() < deadline and len([p for p in (out / "calls").glob("*.json")]) < 2:
         time.sleep(0.2)
@@ -110,12 +111,18 @@ def test_cli_exit_code_and_interrupt_resume(tmp_path):
     assert all(f'href="{call_id}.html"' in index for call_id in pages)
 
 
-def _interruptible() -> None:
-    """In the child before exec: SIGINT delivered and default, whatever the test runner's shell set. A shell
-    without job control starts background jobs with SIGINT ignored and some runners block it; both are
-    inherited through exec, and the interrupted batch would then run to its end."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+@contextmanager
+def _sigint_inherited():
+    """While starting a child: SIGINT handled and not blocked here, so the child gets it delivered and default.
+    A shell without job control starts background jobs with SIGINT ignored and some runners block it; both
+    pass through fork and exec, and the interrupted batch would then run to its end."""
+    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    mask = signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        signal.signal(signal.SIGINT, handler)
 
 
 def _signal_state(pid: int) -> str:
