@@ -172,14 +172,14 @@ AUTHOR_HARD_CASES = {  # the tags of the author brief (eval/data/authors/README.
 
 
 def test_author_passes():
-    """Every author pass parses in the brief's shape, is in exactly one of the trained, held-out and selection
-    groups, and has an ASR transcript per row and per turn before (the held-out ASR test and the training views
+    """Every author pass parses in the brief's shape, is in exactly one of the trained, held-out, selection and
+    contrast groups, and has an ASR transcript per row and per turn before (the held-out ASR test and the training views
     read them)."""
-    from vpd_speech.training import AUTHORS_ASR, HELD_OUT_AUTHORS, SELECTION_AUTHORS, TRAIN_AUTHORS
+    from vpd_speech.training import AUTHORS_ASR, CONTRAST_AUTHORS, HELD_OUT_AUTHORS, SELECTION_AUTHORS, TRAIN_AUTHORS
     from vpd_speech.training.examples import context_id, read_asr, read_authors
 
     passes, asr = read_authors(), read_asr(AUTHORS_ASR)
-    groups = (TRAIN_AUTHORS, HELD_OUT_AUTHORS, SELECTION_AUTHORS)
+    groups = (TRAIN_AUTHORS, HELD_OUT_AUTHORS, SELECTION_AUTHORS, CONTRAST_AUTHORS)
     assert sorted(passes) == sorted(a for g in groups for a in g)  # each pass once, in one group
     for author, rows in passes.items():
         assert len(rows) >= 300, author
