@@ -2,10 +2,9 @@
 
 Each author wrote from their own brief without seeing the corpus, the splits or each other's files
 (eval/data/authors/README.md). The shipped model trains on all but eleven (vpd_speech.training.TRAIN_AUTHORS):
-three (HELD_OUT_AUTHORS) are the cross-author test, six (SELECTION_AUTHORS) decided whether a new model
-ships, two (CONTRAST_AUTHORS) were written for a candidate that did not ship. Rows of an author the model
-trained on are marked "(trained)", those of a selection or contrast writer "(selection)" or "(contrast)"; all
-three are left out of the "cross-author" line. Per author, on the written text and on its ASR transcripts
+three (HELD_OUT_AUTHORS) are the cross-author test, eight (SELECTION_AUTHORS) decided whether a new model
+ships. Rows of an author the model trained on are marked "(trained)", those of a selection writer
+"(selection)"; both are left out of the "cross-author" line. Per author, on the written text and on its ASR transcripts
 (eval/data/authors/asr_transcripts.tsv, `vpd train asr --authors`; a caller row is read after its turn before,
 written or as transcribed, as the pipeline reads a call): caller macro-F1, dreiging recall, hard
 negatives (hard cases whose level is below 3) read as 3/4, identity and group statements read as 3/4, agent
@@ -26,7 +25,7 @@ from sklearn.metrics import f1_score, recall_score
 
 from vpd_speech.labels import AGENT_ACTS, CALLER_LABELS, LEVEL_OF
 from vpd_speech.nlp.classify import load_classifier
-from vpd_speech.training import AUTHORS_ASR, CONTRAST_AUTHORS, SELECTION_AUTHORS
+from vpd_speech.training import AUTHORS_ASR, SELECTION_AUTHORS
 from vpd_speech.training.examples import heard_context, read_asr, read_authors
 
 IDENTITY = ("identity_neutral", "identity_positive", "identity_complaint")
@@ -87,8 +86,7 @@ def table(clf, authors: dict[str, list[dict]], trained: set[str], asr: dict[str,
             views["ASR"] = ([asr[r["id"]] for r in rows], [heard_context(r, asr) for r in rows])
         for view, (texts, contexts) in views.items():
             predicted = predict(clf, rows, texts, contexts)
-            tag = (" (trained)" if author in trained else " (selection)" if author in SELECTION_AUTHORS
-                   else " (contrast)" if author in CONTRAST_AUTHORS else "")
+            tag = " (trained)" if author in trained else " (selection)" if author in SELECTION_AUTHORS else ""
             if not tag:
                 pooled[view][0].extend(rows)
                 pooled[view][1].extend(predicted)

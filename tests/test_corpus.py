@@ -172,14 +172,14 @@ AUTHOR_HARD_CASES = {  # the tags of the author brief (eval/data/authors/README.
 
 
 def test_author_passes():
-    """Every author pass parses in the brief's shape, is in exactly one of the trained, held-out, selection and
-    contrast groups, and has an ASR transcript per row and per turn before (the held-out ASR test and the training views
+    """Every author pass parses in the brief's shape, is in exactly one of the trained, held-out and selection
+    groups, and has an ASR transcript per row and per turn before (the held-out ASR test and the training views
     read them)."""
-    from vpd_speech.training import AUTHORS_ASR, CONTRAST_AUTHORS, HELD_OUT_AUTHORS, SELECTION_AUTHORS, TRAIN_AUTHORS
+    from vpd_speech.training import AUTHORS_ASR, HELD_OUT_AUTHORS, SELECTION_AUTHORS, TRAIN_AUTHORS
     from vpd_speech.training.examples import context_id, read_asr, read_authors
 
     passes, asr = read_authors(), read_asr(AUTHORS_ASR)
-    groups = (TRAIN_AUTHORS, HELD_OUT_AUTHORS, SELECTION_AUTHORS, CONTRAST_AUTHORS)
+    groups = (TRAIN_AUTHORS, HELD_OUT_AUTHORS, SELECTION_AUTHORS)
     assert sorted(passes) == sorted(a for g in groups for a in g)  # each pass once, in one group
     for author, rows in passes.items():
         assert len(rows) >= 300, author
@@ -191,3 +191,24 @@ def test_author_passes():
             assert asr.get(r["id"], "").strip(), f"no ASR transcript for {r['id']}: run `vpd train asr --authors`"
             if r["context"].strip():
                 assert asr.get(context_id(r["id"]), "").strip(), f"no ASR transcript of {r['id']}'s turn before"
+
+
+def test_training_leaves_out_the_threats_of_the_contrast_writers():
+    """1.0 trains on oss and hoorn without their dreiging rows (THREATS_LEFT_OUT), and on every other pass whole."""
+    from vpd_speech.training import THREATS_LEFT_OUT, TRAIN_AUTHORS
+    from vpd_speech.training.examples import read_authors
+    from vpd_speech.training.train import trained_author_rows
+
+    passes = read_authors()
+    assert set(THREATS_LEFT_OUT) <= set(TRAIN_AUTHORS)
+    rows = trained_author_rows(TRAIN_AUTHORS)
+    for author in TRAIN_AUTHORS:
+        mine = [r for r in rows if r["author"] == author]
+        whole = passes[author]
+        if author in THREATS_LEFT_OUT:
+            assert not any(r["label"] == "dreiging" for r in mine)
+            assert len(mine) == sum(r["label"] != "dreiging" for r in whole) and len(mine) < len(whole)
+        else:
+            assert len(mine) == len(whole)
+    with pytest.raises(ValueError, match="no author pass"):
+        trained_author_rows(["nergens"])

@@ -47,15 +47,6 @@ def test_scenario_level_and_advice(pipeline, name):
     assert result.timeline.max_level == level, _transcript(result)
 
 
-# Key events the shipped classifier is known to miss on this audio on some CPUs, with why (non-strict: checked on
-# their own below, an XPASS where the CPU hears the turn right).
-KNOWN_MISSES = {
-    ("agressie_gecorrigeerd", "norm_crossed"): "0.9 on 2026-12-06: right with CT2_FORCE_CPU_ISA=AVX2 CT2_USE_MKL=0 "
-    "ONEDNN_MAX_CPU_ISA=AVX2 and with CT2_FORCE_CPU_ISA=AVX512; with the CPU's own kernels (Intel, AMX) the caller's "
-    "opening complaint about a fine is read agressie_jij, so the norm is crossed at 3.4 s instead of at the scripted "
-    "insult (11.9 s); level and meldadvies stay right (0.8 had this miss with the AVX2 settings, 0.7 with the CPU's "
-    "own kernels)",
-}
 KEY_EVENTS = [(name, kind, label) for name, (_, _, events) in SCENARIOS.items() for kind, label in events]
 
 
@@ -73,13 +64,8 @@ def test_scenario_key_events_within_2s(pipeline):
     on another CPU (README "Test audio": with this machine's own kernels on 2026-12-06, agressie_beeindigd's
     opening complaint was heard as "Je liet zijn ben ongeveer een kled ..." and read agressie_jij, so
     norm_crossed came 6.5 s early; with CT2_FORCE_CPU_ISA=AVX512 it was right)."""
-    checked = [e for e in KEY_EVENTS if e[:2] not in KNOWN_MISSES]
-    misses = [m for m in (_key_event_miss(pipeline, *e) for e in checked) if m]
-    print(f"\nkey events missed: {len(misses)} of {len(checked)}: {misses}")
+    misses = [m for m in (_key_event_miss(pipeline, *e) for e in KEY_EVENTS) if m]
+    print(f"\nkey events missed: {len(misses)} of {len(KEY_EVENTS)}: {misses}")
     assert len(misses) <= 1, misses
 
 
-@pytest.mark.parametrize("name,kind,label", [pytest.param(*e, marks=pytest.mark.xfail(reason=KNOWN_MISSES[e[:2]]))
-                                              for e in KEY_EVENTS if e[:2] in KNOWN_MISSES])
-def test_known_key_event_misses(pipeline, name, kind, label):
-    assert _key_event_miss(pipeline, name, kind, label) is None

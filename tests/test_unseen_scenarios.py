@@ -47,45 +47,34 @@ JUSTIFIED_BY = {
 
 # Event false alarms known today (strict xfails; whisper base int8, stereo, 2 cores). Since 0.9 the caller head
 # reads the agent's turn before: after the agent names the behaviour or sets a boundary, a garbled caller turn
-# leans towards dreiging (both entries below).
+# can lean towards dreiging.
 FALSE_ALARMS_TODAY = {
-    "unseen_dakkapel": "the caller's neutral opening (a permit asked for in januari) is heard as 'Morgen, ik heb in "
-    "Jan L... daar een witte van je schermtje ... stom je zutkel' and read as a threat (0.9 with the CPU's own "
-    "kernels: a possible threat at 3.7 s, dreiging 0.36; with the AVX2 or AVX512 settings dreiging, see "
-    "LEVEL_CPU_DEPENDENT); and 0.9 reads the caller's answer after 'Meneer, u scheldt mij nu uit', heard as 'Ja, "
-    "omdat ik er helemaal klaar meefen, de aannemerste heb ...', as dreiging 0.34: a possible threat at 30.5 s",
-    "unseen_jeugdhulp": "0.9 on 2026-12-06, with the CPU's own kernels and with the AVX2 and AVX512 settings: the "
-    "scripted insult after the boundary, heard as 'op dan Mark Zufford. Je hebt het de onbokt Mark iets te regelen.', "
-    "is read dreiging 0.40 after 'als u blijft schelden, stop ik het gesprek': a possible threat at 50.1 s (0.8 read "
-    "it agressie_jij, 0.38, and had this event with AVX512 only)",
+    "unseen_jeugdhulp": "1.0 and 0.9 on 2026-12-06, with the CPU's own kernels and with the AVX2 and AVX512 settings: "
+    "the scripted insult after the boundary, heard as 'op dan Mark Zufford. Je hebt het de onbokt Mark iets te "
+    "regelen.', is read dreiging after 'als u blijft schelden, stop ik het gesprek' (0.9: 0.40): a possible threat at "
+    "50.1 s (0.8 read it agressie_jij, 0.38, and had this event with AVX512 only)",
 }
 # Right or wrong depending on the CPU: CTranslate2 and oneDNN pick their kernels by instruction set, and Whisper's
 # greedy decoding of an MBROLA turn can flip on the last bits (README "Test audio": CT2_FORCE_CPU_ISA and
 # ONEDNN_MAX_CPU_ISA show another CPU's result). Non-strict xfails: the reason says where each was measured.
+_DAKKAPEL_OPENING = (
+    "with CT2_FORCE_CPU_ISA=AVX2 CT2_USE_MKL=0 ONEDNN_MAX_CPU_ISA=AVX2 or with CT2_FORCE_CPU_ISA=AVX512 the caller's "
+    "neutral opening (a permit asked for in januari), heard as 'Morgen, ik heb in Jan L... daar een witte van je "
+    "schermtje ... stom je zutkel', is read dreiging"
+)
 CPU_DEPENDENT = {
-    "unseen_urgentie": "0.9 on 2026-12-06: right with the CPU's own kernels (Intel, AMX) and with CT2_FORCE_CPU_ISA="
+    "unseen_urgentie": "1.0 on 2026-12-06: right with the CPU's own kernels (Intel, AMX) and with CT2_FORCE_CPU_ISA="
     "AVX512; with CT2_FORCE_CPU_ISA=AVX2 CT2_USE_MKL=0 ONEDNN_MAX_CPU_ISA=AVX2 a caller turn is heard as 'met Marzo "
     "Alcheriel is naop op mijn les dat ik zoek wil uit Rarygon' and read neutraal, and a caller_corrected event comes "
-    "at 45.5 s where the script has none (as 0.7 and 0.8; 0.6 was right on both settings)",
+    "at 45.5 s where the script has none (as 0.7 to 0.9; 0.6 was right on both settings)",
+    "unseen_dakkapel": f"1.0 on 2026-12-06: right with the CPU's own kernels (Intel, AMX); {_DAKKAPEL_OPENING}, a "
+    "threat event where the script has none (0.9 also had false possible threats at 3.7 s and 30.5 s with the CPU's "
+    "own kernels)",
 }
-# The same for the highest level (a non-strict xfail in that test only).
+# The same for the highest level and the meldadvies (non-strict xfails in those two tests).
 LEVEL_CPU_DEPENDENT = {
-    "unseen_dakkapel": "0.9 on 2026-12-06: right with the CPU's own kernels (Intel, AMX); with CT2_FORCE_CPU_ISA=AVX2 "
-    "CT2_USE_MKL=0 ONEDNN_MAX_CPU_ISA=AVX2 or with CT2_FORCE_CPU_ISA=AVX512 the caller's neutral opening is read "
-    "dreiging: level 4 on a call scripted level 3 (0.3-0.7: so on every setting; 0.8 as 0.9)",
-}
-# Meldadvies wrong today on every setting (strict xfails).
-ADVICE_WRONG_TODAY = {
-    "unseen_dakkapel": "0.9 on 2026-12-06: melden on a call scripted niet_melden, on every setting. With the CPU's own "
-    "kernels the caller's answer to 'Meneer, u scheldt mij nu uit' is read dreiging 0.34 after that turn, so the "
-    "crossing 'came back after the address'; with the AVX2 and AVX512 settings the opening is read dreiging (level 4). "
-    "0.8 was right with the CPU's own kernels",
-}
-# Key events right or wrong depending on the CPU (non-strict xfails).
-KEY_EVENT_CPU_DEPENDENT = {
-    ("unseen_dakkapel", "caller_corrected"): "0.9 on 2026-12-06: right with the AVX2 and AVX512 settings; with the "
-    "CPU's own kernels the answer to 'u scheldt mij nu uit' (30.5 s) is read dreiging, so the caller is first "
-    "corrected at 43.0 s instead of at the scripted 30.7 s",
+    "unseen_dakkapel": f"1.0 on 2026-12-06: right with the CPU's own kernels (Intel, AMX); {_DAKKAPEL_OPENING}: "
+    "level 4 and melden on a call scripted level 3, niet_melden (0.3-0.9 were wrong on every setting)",
 }
 
 
@@ -124,18 +113,14 @@ def test_unseen_highest_level(pipeline, synth_call, name):
     assert result.timeline.max_level == level, _transcript(result)
 
 
-@pytest.mark.parametrize("name", _cases(ADVICE_WRONG_TODAY))
+@pytest.mark.parametrize("name", _cases(cpu_dependent=LEVEL_CPU_DEPENDENT))
 def test_unseen_meldadvies(pipeline, synth_call, name):
     _, advice, _ = UNSEEN[name]
     _, result = _score(pipeline, synth_call, name)
     assert result.timeline.advice.advice == advice, (result.timeline.advice.reasons, _transcript(result))
 
 
-KEY_EVENTS = [
-    pytest.param(name, kind, label, marks=pytest.mark.xfail(strict=False, reason=KEY_EVENT_CPU_DEPENDENT[(name, kind)]))
-    if (name, kind) in KEY_EVENT_CPU_DEPENDENT else (name, kind, label)
-    for name, (_, _, events) in UNSEEN.items() for kind, label in events
-]
+KEY_EVENTS = [(name, kind, label) for name, (_, _, events) in UNSEEN.items() for kind, label in events]
 
 
 @pytest.mark.parametrize("name,kind,label", KEY_EVENTS)

@@ -524,13 +524,13 @@ def _train_commands(train: argparse.ArgumentParser, command) -> None:
     """`vpd train asr | fit | calibrate`: the corpus transcripts, the heads, and their calibration on dev."""
     from vpd_speech.training import (
         AUTHORS_ASR,
-        CONTRAST_AUTHORS,
         DATA,
         DEFAULT_ASR,
         DEFAULT_CORPUS,
         DEFAULT_OUT,
         HELD_OUT_AUTHORS,
         SELECTION_AUTHORS,
+        THREATS_LEFT_OUT,
         TRAIN_AUTHORS,
     )
 
@@ -552,8 +552,8 @@ def _train_commands(train: argparse.ArgumentParser, command) -> None:
     fit.add_argument("--authors", default=",".join(TRAIN_AUTHORS),
                      help="author passes (eval/data/authors) trained with the corpus, comma-separated, or 'none'; "
                           f"{', '.join(HELD_OUT_AUTHORS)} are the cross-author test, {', '.join(SELECTION_AUTHORS)} "
-                          f"each decided whether a new model ships, {', '.join(CONTRAST_AUTHORS)} were written for a "
-                          "candidate that did not ship")
+                          f"each decided whether a new model ships; {', '.join(THREATS_LEFT_OUT)} train without their "
+                          "dreiging rows")
     fit.add_argument("--seed", type=int, default=13, help="random seed (training is deterministic per seed and threads)")
     fit.add_argument("--method", choices=["frozen", "lora"], default="frozen",
                      help="frozen e5 + LR heads, or a LoRA fine-tune of the top 4 layers (needs peft)")

@@ -33,6 +33,7 @@ from vpd_speech.training import (
     DEFAULT_ASR_EXTRA,
     DEFAULT_CORPUS,
     DEFAULT_OUT,
+    THREATS_LEFT_OUT,
     TRAIN_AUTHORS,
 )
 from vpd_speech.training.calibrate import THREAT_RECALL, calibrate
@@ -157,6 +158,22 @@ def train(
     return _train_lora(data, Path(out_dir), lora, fit, use_markers, threat_recall, log)
 
 
+def trained_author_rows(authors: Sequence[str]) -> list[dict[str, str]]:
+    """The rows of the author passes that training learns from, in order; the dreiging rows of the passes in
+    `THREATS_LEFT_OUT` are left out."""
+    passes = read_authors()
+    unknown = sorted(set(authors) - set(passes))
+    if unknown:
+        raise ValueError(f"no author pass {', '.join(unknown)} in {AUTHORS_DIR} (there are: {', '.join(passes)})")
+    return [{**r, "split": "train", "author": a} for a in authors for r in passes[a]
+            if not (a in THREATS_LEFT_OUT and r["label"] == "dreiging")]
+
+
+def _threats_left_out(authors: Sequence[str]) -> list[str]:
+    """The trained passes whose dreiging rows were left out (`THREATS_LEFT_OUT`), for the model's provenance."""
+    return [a for a in authors if a in THREATS_LEFT_OUT]
+
+
 def prepare(corpus_path, asr_path, asr_extra, seed: int, threads: int, n_aug: int, encoder_dir, log,
             authors: Sequence[str] = (), authors_asr: Path | str | None = None, hard_weight: float = 1.0) -> TrainingData:
     """Seed everything, check the encoder and the corpus, and build the train split's examples: the corpus's
@@ -188,11 +205,7 @@ def prepare(corpus_path, asr_path, asr_extra, seed: int, threads: int, n_aug: in
     log(f"  extra training transcripts: {sum(map(len, extra))} from {len(extra)} of {len(asr_extra)} files")
     examples = build_examples(rows, asr, "train", seed, n_aug, extra=extra, hard_weight=hard_weight)
     if authors:
-        passes = read_authors()
-        unknown = sorted(set(authors) - set(passes))
-        if unknown:
-            raise ValueError(f"no author pass {', '.join(unknown)} in {AUTHORS_DIR} (there are: {', '.join(passes)})")
-        author_rows = [{**r, "split": "train", "author": a} for a in authors for r in passes[a]]
+        author_rows = trained_author_rows(authors)
         author_asr = read_asr(authors_asr or AUTHORS_ASR)
         examples += build_examples(author_rows, author_asr, "train", seed, n_aug, hard_weight=hard_weight)
         log(f"  author passes {', '.join(authors)}: {len(author_rows)} utterances, "
@@ -344,7 +357,7 @@ def _save_lora(out_dir: Path, model, heads, data: TrainingData, lora: dict, top:
         "logit_bias": {"caller": [0.0] * len(CALLER_LABELS), "agent": [0.0] * len(AGENT_ACTS)},
         "train": {**fit, "examples": len(data.examples), "corpus": data.corpus_path.name,
                   "corpus_sha256": file_sha256(data.corpus_path), "asr_transcripts": data.n_asr,
-                  "authors": list(data.authors)},
+                  "authors": list(data.authors), "threats_left_out": _threats_left_out(data.authors)},
     }
     (out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n", "utf-8")
 
@@ -396,7 +409,8 @@ def _train_frozen(data: TrainingData, out_dir: Path, seed: int, threads: int, th
         "logit_bias": {"caller": [0.0] * len(CALLER_LABELS), "agent": [0.0] * len(AGENT_ACTS)},
         "train": {"seed": seed, "n_aug": n_aug, "threads": threads, "examples": len(train_ex), "hard_weight": hard_weight,
                   "corpus": data.corpus_path.name, "corpus_sha256": file_sha256(data.corpus_path),
-                  "asr_transcripts": data.n_asr, "authors": list(data.authors)},
+                  "asr_transcripts": data.n_asr, "authors": list(data.authors),
+                  "threats_left_out": _threats_left_out(data.authors)},
     }
     (out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n", "utf-8")
     train_s = time.perf_counter() - data.t_start
