@@ -15,9 +15,9 @@ DEFAULT_ASR = DATA / "asr_transcripts.tsv"
 DEFAULT_ASR_EXTRA = (DATA / "asr_transcripts_agent_take1.tsv", DATA / "asr_transcripts_train_take2.tsv")
 DEFAULT_OUT = shipped("vpd_speech.nlp", "norm_matrix")
 # Independent author passes (eval/data/authors/README.md): twenty-three train with the corpus, in the order trained
-# (0.8 appended amstelveen to culemborg, 1.0 the two contrast writers oss and hoorn); three are never trained on, the cross-author test (each chosen before any result on
-# it: the young Rotterdam street register, the terse Groningen farmer and the orthodox-Reformed Veluwe mother are
-# furthest from the corpus and from the other writers).
+# (0.8 appended amstelveen to culemborg, 1.0 the two contrast writers oss and hoorn); three are never trained on, the
+# cross-author test (each chosen before any result on it: the young Rotterdam street register, the terse Groningen
+# farmer and the orthodox-Reformed Veluwe mother are furthest from the corpus and from the other writers).
 AUTHORS_DIR = DATA / "authors"
 AUTHORS_ASR = AUTHORS_DIR / "asr_transcripts.tsv"
 TRAIN_AUTHORS = (
