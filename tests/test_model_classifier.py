@@ -53,10 +53,10 @@ FUNCTIONAL = {  # pass rate of the committed model (1.0) in brackets; a case or 
     # en de mensen erachter ook" reads kritiek, "Dit gaat bloed kosten, dat zweer ik op mijn moeder" emotie_ik
 }
 # The context pairs (functional_cases.CONTEXT_PAIRS): the same caller words after a refusal and after good news.
-# 1.0 and 0.9 read the threat readings (5 of 6: "Nou, dan weet ik waar ik moet zijn" after "Mijn collega woont ook in
-# Zuidwijk" reads neutraal) and reads five of the six benign ones dreiging as well: the turn before moves the
+# 1.0 and 0.9 read the threat readings right (5 of 6: "Nou, dan weet ik waar ik moet zijn" after "Mijn collega woont
+# ook in Zuidwijk" reads neutraal) and read five of the six benign ones dreiging as well: the turn before moves the
 # dreiging probability the right way (e.g. 0.99 -> 0.85) but seldom across the line. 0.8, which reads no context,
-# gets the same 6 of 12, and so does 1.0.
+# gets the same 6 of 12.
 CONTEXT_PAIRS_FLOOR, CONTEXT_PAIRS_TARGET = 0.5, 0.9
 BELOW_TARGET = {"sexual", "identity_complaint", "object_anger", "threat_third_party", "threat_property",
                 "threat_wish_norm", "threat_no_jij", "untargeted_profanity", "self_harm"}
@@ -499,24 +499,28 @@ def test_functional_target(clf, kind):
     assert rate >= FUNCTIONAL[kind][1], fails
 
 
-@pytest.mark.slow
-def test_the_same_words_read_with_the_turn_before(clf):
-    """The context pairs of the functional suite: the same caller words after a refusal and after good news."""
+def _context_pairs_right(clf) -> tuple[float, list[str]]:
+    """Share of the context pairs' readings (functional_cases.context_cases) that the classifier gets right,
+    each caller text read after its turn before, and the misses."""
     from tests.functional_cases import context_cases
 
     rows = context_cases()
     got = clf.classify([t for _, t, _ in rows], "caller", [b for b, _, _ in rows])
     ok = [c.level in levels for (_, _, levels), c in zip(rows, got)]
     misses = [f"{t!r} after {b!r}: got {c.label}" for (b, t, _), c, hit in zip(rows, got, ok) if not hit]
-    print(f"\ncontext pairs: {sum(ok)} of {len(ok)} right; misses: {misses}")
-    assert np.mean(ok) >= CONTEXT_PAIRS_FLOOR, misses
+    return float(np.mean(ok)), misses
+
+
+@pytest.mark.slow
+def test_the_same_words_read_with_the_turn_before(clf):
+    """The context pairs of the functional suite: the same caller words after a refusal and after good news."""
+    rate, misses = _context_pairs_right(clf)
+    print(f"\ncontext pairs: {rate:.2f} right; misses: {misses}")
+    assert rate >= CONTEXT_PAIRS_FLOOR, misses
 
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="the benign reading of a context pair still reads dreiging (1.0 and 0.9: 6 of 12)")
 def test_the_same_words_read_with_the_turn_before_reach_the_target(clf):
-    from tests.functional_cases import context_cases
-
-    rows = context_cases()
-    got = clf.classify([t for _, t, _ in rows], "caller", [b for b, _, _ in rows])
-    assert np.mean([c.level in levels for (_, _, levels), c in zip(rows, got)]) >= CONTEXT_PAIRS_TARGET
+    rate, misses = _context_pairs_right(clf)
+    assert rate >= CONTEXT_PAIRS_TARGET, misses
