@@ -26,40 +26,49 @@ MODEL_DIR = DEFAULT_MODEL_DIR
 # measured pass rate minus a margin and catches regressions; the target is what the type must reach (issue 15:
 # threats caught >= 0.92, identity statements flagged <= 2%, hard negatives <= 5%). Types below their target
 # are strict xfails (BELOW_TARGET), so reaching a target fails the run until it is moved out of that list.
-FUNCTIONAL = {  # pass rate of the committed model (1.0) in brackets; a case or two moves between CPUs (int8 kernels)
+FUNCTIONAL = {  # pass rate of the committed model (1.1) in brackets; a case or two moves between CPUs (int8 kernels)
     "misleading_marker": (0.85, 0.9),  # (1.00)
     "legitimate_announcement": (0.9, 0.9),  # (1.00)
-    "untargeted_profanity": (0.6, 0.9),  # (0.88, 7 of 8; 0.9: 6 of 8)
+    "untargeted_profanity": (0.6, 0.9),  # (0.88, 7 of 8; 1.0 the same, 0.9: 6 of 8)
     "self_anger": (0.85, 0.9),  # (1.00)
     "negation": (0.85, 0.9),  # (1.00)
     "reported_speech": (0.6, 0.8),  # (0.80)
-    "sarcasm": (0.5, 0.8),  # (0.83; 0.9: 0.67)
-    "sexual": (0.6, 0.9),  # (0.67, 6 of 9; 0.9: 7, 0.8: 5, 0.7: 6): sexual intimidation is often read as level 3
+    "sarcasm": (0.5, 0.8),  # (0.83; 1.0 the same, 0.9: 0.67)
+    "sexual": (0.6, 0.9),  # (0.78, 7 of 9; 1.0: 6, 0.9: 7, 0.8: 5): sexual intimidation is often read as level 3
     "doxxing": (0.9, 0.9),  # (1.00)
-    "self_harm": (0.65, 0.9),  # (0.75, 9 of 12; 0.9: 10, 0.7: 9): "Ik ben zesentachtig en zonder die afvalpas hoeft het
-    # voor mij niet meer" reads neutraal (the service's name pulls it down), "ik ga mij van de brug gooien" emotie_ik
+    "self_harm": (0.65, 0.9),  # (0.83, 10 of 12; 1.0: 9, 0.9: 10): "Ik ben zesentachtig en zonder die
+    # parkeervergunning hoeft het voor mij niet meer" reads neutraal (the service's name pulls it down), "ik ga mij van
+    # de brug gooien" emotie_ik
     "agent_quotes_caller": (0.7, 0.8),  # (0.86)
     "identity_neutral": (0.9, 0.98),  # (1.00)
-    "identity_positive": (0.9, 0.98),  # (1.00; 0.6: 11 of 12)
-    "identity_complaint": (0.55, 0.9),  # (0.73): the misses read neutraal
+    "identity_positive": (0.8, 0.98),  # (0.92, 11 of 12; 1.0: 12): "Die Poolse jongens die onze straat hebben
+    # opgeknapt, die werken keihard, echt petje af" reads agressie_jij
+    "identity_complaint": (0.55, 0.9),  # (0.87, 13 of 15; 1.0: 11): the misses read neutraal
     "object_anger": (0.75, 0.9),  # (0.88)
-    "threat_group": (0.7, 0.92),  # (1.00; 0.9: 0.90, 0.7: 0.80)
-    "threat_third_party": (0.7, 0.92),  # (0.91, 10 of 11: just under)
-    "threat_property": (0.8, 0.92),  # (0.92, 11 of 12: just under; 0.6: 12 of 12): "Straks ligt er een bom onder
-    # jullie gemeentehuis, dan is die parkeervergunning ook meteen geregeld" reads kritiek
-    "threat_wish_norm": (0.8, 0.92),  # (0.91, 10 of 11; 0.7: 11): "Ik wens je van harte een ongeluk toe, jou en je
-    # hele gezin" reads agressie_jij
-    "threat_no_jij": (0.8, 0.92),  # (0.83, 10 of 12; 0.7: 11, 0.6: 12): "Dat loket ziet er na vrijdag heel anders uit,
-    # en de mensen erachter ook" reads kritiek, "Dit gaat bloed kosten, dat zweer ik op mijn moeder" emotie_ik
+    "threat_group": (0.7, 0.92),  # (1.00; 1.0 the same, 0.9: 0.90)
+    "threat_third_party": (0.7, 0.92),  # (0.82, 9 of 11; 1.0: 10)
+    "threat_property": (0.7, 0.92),  # (0.83, 10 of 12; 1.0: 11): "Straks ligt er een bom onder jullie gemeentehuis,
+    # dan is die parkeervergunning ook meteen geregeld" reads kritiek
+    "threat_wish_norm": (0.8, 0.92),  # (1.00; 1.0: 10 of 11)
+    "threat_no_jij": (0.8, 0.92),  # (0.92, 11 of 12: just under; 1.0: 10): "Dit gaat bloed kosten, dat zweer ik op
+    # mijn moeder" reads emotie_ik
 }
 # The context pairs (functional_cases.CONTEXT_PAIRS): the same caller words after a refusal and after good news.
-# 1.0 and 0.9 read the threat readings right (5 of 6: "Nou, dan weet ik waar ik moet zijn" after "Mijn collega woont
-# ook in Zuidwijk" reads neutraal) and read five of the six benign ones dreiging as well: the turn before moves the
-# dreiging probability the right way (e.g. 0.99 -> 0.85) but seldom across the line. 0.8, which reads no context,
-# gets the same 6 of 12.
+# 1.1, 1.0 and 0.9 read the threat readings right (5 of 6: "Nou, dan weet ik waar ik moet zijn" after "Mijn collega
+# woont ook in Zuidwijk" reads neutraal) and read five of the six benign ones dreiging as well: the turn before moves
+# the dreiging probability the right way (e.g. 0.99 -> 0.85) but seldom across the line. 0.8, which reads no
+# context, gets the same 6 of 12.
 CONTEXT_PAIRS_FLOOR, CONTEXT_PAIRS_TARGET = 0.5, 0.9
 BELOW_TARGET = {"sexual", "identity_complaint", "object_anger", "threat_third_party", "threat_property",
-                "threat_wish_norm", "threat_no_jij", "untargeted_profanity", "self_harm"}
+                "threat_no_jij", "untargeted_profanity", "self_harm"}
+# Types one case from their target whose outcome depends on the CPU's int8 kernels (non-strict xfails).
+TARGET_CPU_DEPENDENT = {
+    "identity_positive": "1.1 on 2026-12-06: 11 of 12 with the CPU's own kernels (Intel, AMX) and with "
+    "CT2_FORCE_CPU_ISA=AVX512, 12 of 12 with ONEDNN_MAX_CPU_ISA=AVX2",
+    "threat_wish_norm": "1.1 on 2026-12-06: 11 of 11 with the CPU's own kernels (Intel, AMX) and with "
+    "CT2_FORCE_CPU_ISA=AVX512, 10 of 11 with ONEDNN_MAX_CPU_ISA=AVX2 ('Ik wens je van harte een ongeluk toe, jou en "
+    "je hele gezin' reads agressie_jij)",
+}
 
 
 # ----------------------------------------------------------------------------- no model needed
@@ -461,7 +470,7 @@ def test_clear_cases(clf):
 def test_functional_suite_covers_every_type():
     assert set(cases()) == set(FUNCTIONAL)
     assert all(len(v) >= 3 for v in cases().values())
-    assert BELOW_TARGET <= set(FUNCTIONAL)
+    assert BELOW_TARGET | set(TARGET_CPU_DEPENDENT) <= set(FUNCTIONAL) and not BELOW_TARGET & set(TARGET_CPU_DEPENDENT)
 
 
 _RATES: dict[str, tuple[float, list[str]]] = {}
@@ -493,7 +502,8 @@ def test_functional_floor(clf, kind):
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", [
     pytest.param(k, marks=pytest.mark.xfail(strict=True, reason="below its issue-15 target")) if k in BELOW_TARGET
-    else k for k in sorted(FUNCTIONAL)])
+    else pytest.param(k, marks=pytest.mark.xfail(strict=False, reason=TARGET_CPU_DEPENDENT[k]))
+    if k in TARGET_CPU_DEPENDENT else k for k in sorted(FUNCTIONAL)])
 def test_functional_target(clf, kind):
     rate, fails = _pass_rate(clf, kind)
     assert rate >= FUNCTIONAL[kind][1], fails
@@ -520,7 +530,8 @@ def test_the_same_words_read_with_the_turn_before(clf):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="the benign reading of a context pair still reads dreiging (1.0 and 0.9: 6 of 12)")
+@pytest.mark.xfail(strict=True,
+                   reason="the benign reading of a context pair still reads dreiging (1.1, 1.0 and 0.9: 6 of 12)")
 def test_the_same_words_read_with_the_turn_before_reach_the_target(clf):
     rate, misses = _context_pairs_right(clf)
     assert rate >= CONTEXT_PAIRS_TARGET, misses

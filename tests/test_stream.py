@@ -319,12 +319,12 @@ def test_live_threat_call_ends_like_batch(pipeline, threat_call, live_threat):
 @pytest.mark.xfail(
     strict=False,
     reason=(
-        "1.0 on 2026-12-06 (this machine's own kernels): the threat turn is heard live as 'Je lost dit ondraag op, anders "
-        "kom ik naar het stapphuis, en slag daar alles gehaald.' and read dreiging at 0.57 (0.9: 0.52, 0.8: 0.56), under "
-        "the timeline's borderline 0.6; the doxxing turn, heard as 'en het wist waar je woon zonneet', is read dreiging "
-        "at 0.84 but its caller neighbours are low-confidence transcripts that do not support it, so no threat is "
-        "counted live; the alerts come with the final result, 3.5 s after the call (0.7 read the threat turn at 0.61 "
-        "and alerted at 14.5 s, and also alerted on the misheard complaint before it)"
+        "1.1 on 2026-12-06 (this machine's own kernels): the threat turn is heard live as 'Je lost dit ondraag op, "
+        "anders kom ik naar het stapphuis, en slag daar alles gehaald.' and read dreiging at 0.55 (1.0: 0.57, 0.9: "
+        "0.52), under the timeline's borderline 0.6; the doxxing turn, heard as 'en het wist waar je woon zonneet', "
+        "is read dreiging at 0.85 but its caller neighbours are low-confidence transcripts that do not support it, so "
+        "no threat is counted live; the alerts come with the final result, 5.8 s after the call (1.0: 3.5 s; 0.7 read "
+        "the threat turn at 0.61 and alerted at 14.5 s, and also alerted on the misheard complaint before it)"
     ),
 )
 def test_live_threat_call_alerts_during_the_call(live_threat):
