@@ -16,9 +16,9 @@ DEFAULT_ASR_EXTRA = (DATA / "asr_transcripts_agent_take1.tsv", DATA / "asr_trans
 DEFAULT_OUT = shipped("vpd_speech.nlp", "norm_matrix")
 # Independent author passes (eval/data/authors/README.md): twenty-seven train with the corpus, in the order trained
 # (0.8 appended amstelveen to culemborg, 1.0 the two contrast writers oss and hoorn, 1.1 the four identity writers
-# breda to zaandam); three are never trained on, the
-# cross-author test (each chosen before any result on it: the young Rotterdam street register, the terse Groningen
-# farmer and the orthodox-Reformed Veluwe mother are furthest from the corpus and from the other writers).
+# breda to zaandam); three are never trained on, the cross-author test (each chosen before any result on it: the
+# young Rotterdam street register, the terse Groningen farmer and the orthodox-Reformed Veluwe mother are furthest
+# from the corpus and from the other writers).
 AUTHORS_DIR = DATA / "authors"
 AUTHORS_ASR = AUTHORS_DIR / "asr_transcripts.tsv"
 TRAIN_AUTHORS = (
