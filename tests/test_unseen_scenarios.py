@@ -76,9 +76,8 @@ CPU_DEPENDENT = {
 }
 # The same for the highest level and the meldadvies (non-strict xfails in those two tests).
 LEVEL_CPU_DEPENDENT = {
-    "unseen_dakkapel": f"1.1 and 1.0 on 2026-12-06: right with the CPU's own kernels (Intel, AMX); "
-    f"{_DAKKAPEL_OPENING}: "
-    "level 4 and melden on a call scripted level 3, niet_melden (0.3-0.9 were wrong on every setting)",
+    "unseen_dakkapel": f"1.1 and 1.0 on 2026-12-06: right with the CPU's own kernels (Intel, AMX); {_DAKKAPEL_OPENING}"
+    ": level 4 and melden on a call scripted level 3, niet_melden (0.3-0.9 were wrong on every setting)",
 }
 
 
