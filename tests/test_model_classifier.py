@@ -319,6 +319,20 @@ def test_probabilities_sum_to_one_and_evidence_offsets(clf):
 
 
 @pytest.mark.slow
+def test_turns_before_beyond_the_embedding_cache_are_read(clf, monkeypatch):
+    import vpd_speech.nlp.model_classifier as mc
+
+    monkeypatch.setattr(mc, "EMBED_CACHE", 2)
+    clf._embedded.clear()
+    seen = ["Goedemorgen, u spreekt met de gemeente."]
+    first = clf.embed(seen)
+    fresh = [f"Uw aanvraag heeft nummer {i}." for i in range(5)]
+    read = clf.embed_seen(seen + fresh)  # five new texts evict the cached one and each other
+    assert np.allclose(read, np.vstack([first, clf.embed(fresh)]), atol=1e-6)
+    assert len(clf._embedded) == 2
+
+
+@pytest.mark.slow
 def test_batch_tokenizer_gives_the_transformers_ids():
     from transformers import AutoTokenizer
 

@@ -200,10 +200,11 @@ class NormMatrixClassifier:
     def embed_seen(self, texts: Sequence[str]) -> np.ndarray:
         """`embed`, reusing the rows of texts embedded lately: a call's agent turns, classified first, are read
         again as the turns before of the caller's."""
-        todo = [t for t in dict.fromkeys(texts) if t not in self._embedded]
-        if todo:
-            self.embed(todo)
-        return np.stack([self._embedded[t] for t in texts])
+        rows = {t: self._embedded[t] for t in dict.fromkeys(texts) if t in self._embedded}
+        todo = [t for t in dict.fromkeys(texts) if t not in rows]
+        if todo:  # read into `rows` first: more than EMBED_CACHE new texts evict rows from the cache
+            rows.update(zip(todo, self.embed(todo)))
+        return np.stack([rows[t] for t in texts])
 
     def logits(self, texts: Sequence[str], role: Role,
                contexts: Sequence[str] | None = None) -> tuple[np.ndarray, list[list[Evidence]], list[str]]:
