@@ -200,8 +200,9 @@ class NormMatrixClassifier:
     def embed_seen(self, texts: Sequence[str]) -> np.ndarray:
         """`embed`, reusing the rows of texts embedded lately: a call's agent turns, classified first, are read
         again as the turns before of the caller's."""
-        rows = {t: self._embedded[t] for t in dict.fromkeys(texts) if t in self._embedded}
-        todo = [t for t in dict.fromkeys(texts) if t not in rows]
+        unique = dict.fromkeys(texts)
+        rows = {t: self._embedded[t] for t in unique if t in self._embedded}
+        todo = [t for t in unique if t not in rows]
         if todo:  # read into `rows` first: more than EMBED_CACHE new texts evict rows from the cache
             rows.update(zip(todo, self.embed(todo)))
         return np.stack([rows[t] for t in texts])
