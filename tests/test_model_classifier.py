@@ -59,16 +59,8 @@ FUNCTIONAL = {  # pass rate of the committed model (1.1) in brackets; a case or 
 # the dreiging probability the right way (e.g. 0.99 -> 0.85) but seldom across the line. 0.8, which reads no
 # context, gets the same 6 of 12.
 CONTEXT_PAIRS_FLOOR, CONTEXT_PAIRS_TARGET = 0.5, 0.9
-BELOW_TARGET = {"sexual", "identity_complaint", "object_anger", "threat_third_party", "threat_property",
-                "threat_no_jij", "untargeted_profanity", "self_harm"}
-# Types one case from their target whose outcome depends on the CPU's int8 kernels (non-strict xfails).
-TARGET_CPU_DEPENDENT = {
-    "identity_positive": "1.1 on 2026-12-06: 11 of 12 with the CPU's own kernels (Intel, AMX) and with "
-    "CT2_FORCE_CPU_ISA=AVX512, 12 of 12 with ONEDNN_MAX_CPU_ISA=AVX2",
-    "threat_wish_norm": "1.1 on 2026-12-06: 11 of 11 with the CPU's own kernels (Intel, AMX) and with "
-    "CT2_FORCE_CPU_ISA=AVX512, 10 of 11 with ONEDNN_MAX_CPU_ISA=AVX2 ('Ik wens je van harte een ongeluk toe, jou en "
-    "je hele gezin' reads agressie_jij)",
-}
+BELOW_TARGET = {"sexual", "identity_positive", "identity_complaint", "object_anger", "threat_third_party",
+                "threat_property", "threat_no_jij", "untargeted_profanity", "self_harm"}
 
 
 # ----------------------------------------------------------------------------- no model needed
@@ -159,6 +151,41 @@ def test_int8_linear_is_close_to_float_and_independent_of_the_batch():
     rel = (got - want).norm(dim=-1) / want.norm(dim=-1)
     assert got.shape == want.shape and float(rel.max()) < 0.02
     assert torch.equal(alone, got)  # per-token scales: a row's result does not depend on its neighbours
+
+
+def test_int8_linear_gives_the_exact_integer_products_on_this_cpu():
+    """Against the same quantized operands multiplied in float64: oneDNN without VNNI/AMX saturates int16 pairs
+    (relative error ~0.18 with `ONEDNN_MAX_CPU_ISA=AVX2`) unless the weights are split (`int_mm_saturates`)."""
+    import torch
+
+    from vpd_speech.nlp.model_classifier import Int8Linear
+
+    torch.manual_seed(1)
+    q = Int8Linear(torch.nn.Linear(384, 96))
+    x = torch.randn(40, 384) * 3.0
+    amax = x.abs().amax(dim=1, keepdim=True)
+    xq = (x * (127.0 / amax)).round()
+    want = (xq.double() @ q.weight_t.double()) * (amax.double() / 127.0) * q.weight_scale.double() + q.bias.double()
+    with torch.inference_mode():
+        got = q(x).double()
+    assert float(((got - want).norm(dim=1) / want.norm(dim=1)).max()) < 1e-5
+
+
+def test_int8_linear_split_weights_give_the_same_output(monkeypatch):
+    """The path for CPUs whose `_int_mm` saturates, run here: W = 2 * W_hi + W_lo, the same numbers."""
+    import torch
+
+    import vpd_speech.nlp.model_classifier as mc
+
+    lin = torch.nn.Linear(384, 96)
+    plain = mc.Int8Linear(lin)
+    monkeypatch.setattr(mc, "int_mm_saturates", lambda: True)
+    split = mc.Int8Linear(lin)
+    hi, lo = split.weight_hi.int(), split.weight_lo.int()
+    assert torch.equal(2 * hi + lo, plain.weight_t.int()) and hi.abs().max() <= 64 and set(lo.unique().tolist()) <= {0, 1}
+    x = torch.randn(3, 9, 384)
+    with torch.inference_mode():
+        assert torch.equal(split(x), plain(x))
 
 
 def test_read_texts_lines_csv_tsv():
@@ -484,7 +511,7 @@ def test_clear_cases(clf):
 def test_functional_suite_covers_every_type():
     assert set(cases()) == set(FUNCTIONAL)
     assert all(len(v) >= 3 for v in cases().values())
-    assert BELOW_TARGET | set(TARGET_CPU_DEPENDENT) <= set(FUNCTIONAL) and not BELOW_TARGET & set(TARGET_CPU_DEPENDENT)
+    assert BELOW_TARGET <= set(FUNCTIONAL)
 
 
 _RATES: dict[str, tuple[float, list[str]]] = {}
@@ -514,11 +541,9 @@ def test_functional_floor(clf, kind):
 
 
 def _target_case(kind: str):
-    """A type's target test: a strict xfail below its target, a non-strict one where the CPU decides."""
+    """A type's target test, a strict xfail below its target."""
     if kind in BELOW_TARGET:
         return pytest.param(kind, marks=pytest.mark.xfail(strict=True, reason="below its issue-15 target"))
-    if kind in TARGET_CPU_DEPENDENT:
-        return pytest.param(kind, marks=pytest.mark.xfail(strict=False, reason=TARGET_CPU_DEPENDENT[kind]))
     return kind
 
 

@@ -357,6 +357,18 @@ def quantize_int8(model):
 
 
 @functools.cache
+def int_mm_saturates() -> bool:
+    """Whether `torch._int_mm` adds int8 products in saturating int16 pairs, as oneDNN does on CPUs without VNNI
+    or AMX (AVX2, AVX-512 before Cascade Lake): there full-range weights times large activations are clipped
+    (relative error ~0.18 per layer), so `Int8Linear` splits its weights into halves that cannot saturate."""
+    import torch
+
+    x = torch.full((32, 64), 127, dtype=torch.int8)
+    w = torch.full((64, 32), 127, dtype=torch.int8)
+    return not torch.equal(torch._int_mm(x, w), x.int() @ w.int())
+
+
+@functools.cache
 def _int8_linear_class():
     import torch
 
@@ -365,13 +377,19 @@ def _int8_linear_class():
 
         Scales are per row of x, never per batch (torch's `quantize_dynamic` takes one scale for the whole
         padded batch, which moved embeddings by up to cosine 0.986 between alone and batched), so a layer's
-        output row does not depend on the other rows."""
+        output row does not depend on the other rows. Where `_int_mm` saturates (`int_mm_saturates`), W is
+        multiplied as 2 * W_hi + W_lo (|W_hi| <= 64, W_lo in {0, 1}): two exact products, the same integers
+        as on any other CPU, for a second matrix product per layer."""
 
         def __init__(self, linear: torch.nn.Linear):
             super().__init__()
             w = linear.weight.detach().float()
             scale = w.abs().amax(dim=1).clamp(min=1e-8) / 127.0
-            self.register_buffer("weight_t", torch.round(w / scale[:, None]).to(torch.int8).t().contiguous())
+            q = torch.round(w / scale[:, None]).to(torch.int8).t().contiguous()
+            self.register_buffer("weight_t", q)
+            hi = torch.div(q, 2, rounding_mode="floor") if int_mm_saturates() else None
+            self.register_buffer("weight_hi", hi)
+            self.register_buffer("weight_lo", None if hi is None else (q - 2 * hi).contiguous())
             self.register_buffer("weight_scale", scale)
             self.register_buffer("bias", linear.bias.detach().float().clone() if linear.bias is not None else None)
 
@@ -380,7 +398,11 @@ def _int8_linear_class():
             x = x.reshape(-1, shape[-1])
             amax = x.abs().amax(dim=1, keepdim=True).clamp_(min=1e-8)
             xq = (x * (127.0 / amax)).round_().to(torch.int8)
-            y = torch._int_mm(xq, self.weight_t).float().mul_(amax / 127.0).mul_(self.weight_scale)
+            if self.weight_hi is None:
+                y = torch._int_mm(xq, self.weight_t)
+            else:
+                y = torch._int_mm(xq, self.weight_hi).mul_(2).add_(torch._int_mm(xq, self.weight_lo))
+            y = y.float().mul_(amax / 127.0).mul_(self.weight_scale)
             if self.bias is not None:
                 y.add_(self.bias)
             return y.view(*shape[:-1], y.shape[-1])
