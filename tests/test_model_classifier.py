@@ -26,32 +26,34 @@ MODEL_DIR = DEFAULT_MODEL_DIR
 # measured pass rate minus a margin and catches regressions; the target is what the type must reach (issue 15:
 # threats caught >= 0.92, identity statements flagged <= 2%, hard negatives <= 5%). Types below their target
 # are strict xfails (BELOW_TARGET), so reaching a target fails the run until it is moved out of that list.
-FUNCTIONAL = {  # pass rate of the committed model (1.1) in brackets; a case or two moves between CPUs (int8 kernels)
+FUNCTIONAL = {  # pass rate of the committed model (1.2) in brackets; a case or two moves between CPUs (int8 kernels)
     "misleading_marker": (0.85, 0.9),  # (1.00)
     "legitimate_announcement": (0.9, 0.9),  # (1.00)
     "untargeted_profanity": (0.6, 0.9),  # (0.88, 7 of 8; 1.0 the same, 0.9: 6 of 8)
     "self_anger": (0.85, 0.9),  # (1.00)
     "negation": (0.85, 0.9),  # (1.00)
     "reported_speech": (0.6, 0.8),  # (0.80)
-    "sarcasm": (0.5, 0.8),  # (0.83; 1.0 the same, 0.9: 0.67)
-    "sexual": (0.6, 0.9),  # (0.78, 7 of 9; 1.0: 6, 0.9: 7, 0.8: 5): sexual intimidation is often read as level 3
+    "sarcasm": (0.5, 0.8),  # (0.67, 4 of 6; 1.1 and 1.0: 5, 0.9: 4): "Goh, acht weken voor een parkeervergunning, knap
+    # werk hoor." reads neutraal (0.58 against kritiek 0.40)
+    "sexual": (0.6, 0.9),  # (0.78, 7 of 9; 1.1: 7, 1.0: 6, 0.9: 7, 0.8: 5): the misses read as level 3
     "doxxing": (0.9, 0.9),  # (1.00)
-    "self_harm": (0.65, 0.9),  # (0.83, 10 of 12; 1.0: 9, 0.9: 10): "Ik ben zesentachtig en zonder die
-    # parkeervergunning hoeft het voor mij niet meer" reads neutraal (the service's name pulls it down), "ik ga mij van
-    # de brug gooien" emotie_ik
+    "self_harm": (0.65, 0.9),  # (0.92, 11 of 12; 1.1: 10, 1.0: 9): "Ik kan niet meer, ik ga mij van de brug gooien"
+    # reads emotie_ik
     "agent_quotes_caller": (0.7, 0.8),  # (0.86)
     "identity_neutral": (0.9, 0.98),  # (1.00)
-    "identity_positive": (0.8, 0.98),  # (0.92, 11 of 12; 1.0: 12): "Die Poolse jongens die onze straat hebben
-    # opgeknapt, die werken keihard, echt petje af" reads agressie_jij
+    "identity_positive": (0.8, 0.98),  # (1.00; 1.1: 11 of 12, "Die Poolse jongens die onze straat hebben opgeknapt,
+    # die werken keihard, echt petje af" read agressie_jij)
     "identity_complaint": (0.55, 0.9),  # (0.87, 13 of 15; 1.0: 11): the misses read neutraal
     "object_anger": (0.75, 0.9),  # (0.88)
-    "threat_group": (0.7, 0.92),  # (1.00; 1.0 the same, 0.9: 0.90)
-    "threat_third_party": (0.7, 0.92),  # (0.82, 9 of 11; 1.0: 10)
+    "threat_group": (0.7, 0.92),  # (0.80, 8 of 10; 1.1 and 1.0: 10, 0.9: 9): "Jullie ambtenaren krijgen er allemaal van
+    # langs als die parkeervergunning niet geregeld wordt" and "Ik zweer het, als ik die parkeervergunning niet krijg,
+    # sla ik jullie hele afdeling ..." read kritiek_jullie (0.55 / 0.60; the afvalpas versions dreiging 0.68 / 0.66)
+    "threat_third_party": (0.7, 0.92),  # (0.82, 9 of 11; 1.1 the same, 1.0: 10)
     "threat_property": (0.7, 0.92),  # (0.83, 10 of 12; 1.0: 11): "Straks ligt er een bom onder jullie gemeentehuis,
     # dan is die parkeervergunning ook meteen geregeld" reads kritiek
     "threat_wish_norm": (0.8, 0.92),  # (1.00; 1.0: 10 of 11)
-    "threat_no_jij": (0.8, 0.92),  # (0.92, 11 of 12: just under; 1.0: 10): "Dit gaat bloed kosten, dat zweer ik op
-    # mijn moeder" reads emotie_ik
+    "threat_no_jij": (0.8, 0.92),  # (0.92, 11 of 12: just under; 1.1 the same, 1.0: 10): "Als geen parkeervergunning
+    # komt, ik kom met mes. Echt." reads neutraal (1.1 read it dreiging and "Dit gaat bloed kosten ..." emotie_ik)
 }
 # The context pairs (functional_cases.CONTEXT_PAIRS): the same caller words after a refusal and after good news.
 # 1.1, 1.0 and 0.9 read the threat readings right (5 of 6: "Nou, dan weet ik waar ik moet zijn" after "Mijn collega
@@ -59,8 +61,8 @@ FUNCTIONAL = {  # pass rate of the committed model (1.1) in brackets; a case or 
 # the dreiging probability the right way (e.g. 0.99 -> 0.85) but seldom across the line. 0.8, which reads no
 # context, gets the same 6 of 12.
 CONTEXT_PAIRS_FLOOR, CONTEXT_PAIRS_TARGET = 0.5, 0.9
-BELOW_TARGET = {"sexual", "identity_positive", "identity_complaint", "object_anger", "threat_third_party",
-                "threat_property", "threat_no_jij", "untargeted_profanity", "self_harm"}
+BELOW_TARGET = {"sexual", "identity_complaint", "object_anger", "threat_group", "threat_third_party",
+                "threat_property", "threat_no_jij", "untargeted_profanity", "sarcasm"}
 
 
 # ----------------------------------------------------------------------------- no model needed
@@ -273,6 +275,8 @@ def test_threat_offset_reaches_the_recall_target_in_every_group():
     pooled = fit_threat_bias(z, y, target=0.8, max_drop=0.5)
     grouped = fit_threat_bias(z, y, target=0.8, max_drop=0.5, groups=groups)
     assert 1.0 < pooled < 1.2 and 2.0 < grouped < 2.2
+    # group 0 made a pool-only group (negative id): its threats no longer set the offset
+    assert 1.0 < fit_threat_bias(z, y, target=0.8, max_drop=0.5, groups=np.where(groups == 0, -1, 1)) < 1.2
 
 
 def test_cross_author_logits_read_each_author_with_heads_that_never_saw_it():
@@ -288,10 +292,38 @@ def test_cross_author_logits_read_each_author_with_heads_that_never_saw_it():
     x = rng.normal(size=(len(sel), 600))
     seen = _fit_heads(sel, x, "caller", 0)[0]
     assert (seen.predict(x) == np.array([e.y for e in sel])).mean() > 0.95
-    z, z_char, y_read = _cross_author_logits(sel, x, "caller", 0, log=lambda m: None)
+    z, z_char, y_read, views = _cross_author_logits(sel, x, "caller", 0, log=lambda m: None)
     assert z.shape == z_char.shape == (240, 5) and len(y_read) == 240  # 3 authors x (clean + asr) x 40
+    assert sorted(set(views)) == ["asr", "clean"] and (views == "asr").sum() == 120
     assert (z.argmax(1) == y_read).mean() < 0.4
     assert _cross_author_logits(sel[:240], x[:240], "caller", 0, print) is None  # the corpus and one author
+
+
+def test_threat_kinds_train_head_rows_of_their_own_merged_back_by_probability():
+    """A self-harm threat trains its own head row (other labels and roles keep theirs); read back, dreiging's
+    probability is the sum of its rows' and every other label's is unchanged."""
+    from vpd_speech.labels import CALLER_LABELS
+    from vpd_speech.nlp.markers import softmax
+    from vpd_speech.nlp.model_classifier import merge_rows
+    from vpd_speech.training.examples import Example, head_class, head_rows
+    from vpd_speech.training.train import _fit_heads
+
+    rows = head_rows("caller")
+    assert rows == [*CALLER_LABELS, "dreiging:self_harm", "dreiging:sexual"]
+    assert head_class(Example("t", "caller", 4, "clean", hard_case="self_harm")) == 5
+    assert head_class(Example("t", "caller", 1, "clean", hard_case="self_harm")) == 1  # not a threat: its label
+    assert head_class(Example("t", "agent", 4, "clean", hard_case="sexual")) == 4
+    rng = np.random.default_rng(1)
+    z = rng.normal(size=(50, 7)) * 3
+    p, merged = softmax(z), softmax(merge_rows(z, rows, CALLER_LABELS))
+    np.testing.assert_allclose(merged[:, 4], p[:, 4:].sum(1), rtol=1e-5)
+    np.testing.assert_allclose(merged[:, :4], p[:, :4], rtol=1e-5)
+    np.testing.assert_array_equal(merge_rows(z[:, :5], list(CALLER_LABELS), CALLER_LABELS), z[:, :5])
+    # the heads learn the rows the examples have: here self_harm but no sexual threats
+    sel = [Example(f"w{i % 7} v{i}", "caller", i % 5, "clean", hard_case="self_harm" if i % 10 == 9 else "")
+           for i in range(200)]
+    lr, _, lc = _fit_heads(sel, rng.normal(size=(200, 20)), "caller", 0)
+    assert list(lr.classes_) == list(lc.classes_) == [0, 1, 2, 3, 4, 5]
 
 
 def test_assign_words_by_midpoint():

@@ -45,39 +45,38 @@ JUSTIFIED_BY = {
     "caller_corrected": {"neutraal", "emotie_ik", "kritiek_jullie"},
 }
 
-# How unseen_dakkapel's neutral opening is heard and read on the other two settings.
+# How unseen_dakkapel's neutral opening is heard and read with the AVX2 settings.
 _DAKKAPEL_OPENING = (
-    "with CT2_FORCE_CPU_ISA=AVX2 CT2_USE_MKL=0 ONEDNN_MAX_CPU_ISA=AVX2 or with CT2_FORCE_CPU_ISA=AVX512 the caller's "
-    "neutral opening (a permit asked for in januari), heard as 'Morgen, ik heb in Jan L... daar een witte van je "
-    "schermtje ... stom je zutkel', is read dreiging"
+    "with CT2_FORCE_CPU_ISA=AVX2 CT2_USE_MKL=0 ONEDNN_MAX_CPU_ISA=AVX2 the caller's neutral opening (a permit asked "
+    "for in januari), heard as 'Morgen, ik heb in Jan L... daar een witte van je schermtje ... stom je zutkel', is "
+    "read dreiging"
 )
 # Event false alarms known today (strict xfails; whisper base int8, stereo, 2 cores). Since 0.9 the caller head
 # reads the agent's turn before: after the agent names the behaviour or sets a boundary, a garbled caller turn
 # can lean towards dreiging.
 FALSE_ALARMS_TODAY = {
-    "unseen_dakkapel": f"1.1 on 2026-12-06, on every setting: {_DAKKAPEL_OPENING}; with the CPU's own kernels (Intel, "
-    "AMX) it is heard as 'Morgen, ik heb in Jan Larynsers een in Angemering voor een dakabel ...' and read dreiging "
-    "at 0.47 (1.0: neutraal, 0.45): a possible threat at 3.7 s where the script has none. The low-confidence guard "
-    "keeps the highest level at 3 (0.9 also had false possible threats at 3.7 s and 30.5 s)",
+    "unseen_urgentie": "1.2 on 2026-12-07, on every setting: a garbled caller turn, heard as 'het marsal serieel is "
+    "dat op het man les dat ik zoek wil het rariegon.' (with CT2_FORCE_CPU_ISA=AVX2 CT2_USE_MKL=0 ONEDNN_MAX_CPU_ISA="
+    "AVX2 as 'met Marzo Alcheriel is naop op mijn les dat ik zoek wil uit Rarygon'), is read neutraal, so a "
+    "caller_corrected event comes at 45.5 s where the script has none. 1.1 and 1.0 had it with the AVX2 settings "
+    "only, 0.7 to 0.9 likewise; 0.6 was right on every setting",
 }
 # Right or wrong depending on the CPU: CTranslate2 and oneDNN pick their kernels by instruction set, and Whisper's
 # greedy decoding of an MBROLA turn can flip on the last bits (README "Test audio": CT2_FORCE_CPU_ISA and
 # ONEDNN_MAX_CPU_ISA show another CPU's result). Non-strict xfails: the reason says where each was measured.
+# unseen_jeugdhulp's false possible threat at 50.1 s (1.1: with the AVX2 and AVX512 settings; 1.0 and 0.9: on every
+# setting) is gone with 1.2 on all three settings (2026-12-07).
 CPU_DEPENDENT = {
-    "unseen_urgentie": "1.1 and 1.0 on 2026-12-06: right with the CPU's own kernels (Intel, AMX) and with "
-    "CT2_FORCE_CPU_ISA=AVX512; with CT2_FORCE_CPU_ISA=AVX2 CT2_USE_MKL=0 ONEDNN_MAX_CPU_ISA=AVX2 a caller turn is "
-    "heard as 'met Marzo Alcheriel is naop op mijn les dat ik zoek wil uit Rarygon' and read neutraal, and a "
-    "caller_corrected event comes at 45.5 s where the script has none (as 0.7 to 0.9; 0.6 was right on both settings)",
-    "unseen_jeugdhulp": "1.1 on 2026-12-06: right with the CPU's own kernels (Intel, AMX): the scripted insult after "
-    "the boundary, heard as 'op dan Mark Zufford. Je hebt het de onbokt Mark iets te regelen.', is read agressie_jij "
-    "(0.41) after 'als u blijft schelden, stop ik het gesprek'; with CT2_FORCE_CPU_ISA=AVX2 CT2_USE_MKL=0 "
-    "ONEDNN_MAX_CPU_ISA=AVX2 (heard as '... Je hebt de onbokt maar iets regelen.', 0.49) or with CT2_FORCE_CPU_ISA="
-    "AVX512 it is read dreiging: a possible threat at 50.1 s (1.0 and 0.9 had it on every setting)",
+    "unseen_dakkapel": "1.2 on 2026-12-07: right with the CPU's own kernels (Intel, AMX) and with CT2_FORCE_CPU_ISA="
+    f"AVX512; {_DAKKAPEL_OPENING}: a possible threat at 3.7 s where the script has none (1.1 had it on every setting: "
+    "with the CPU's own kernels the opening, heard as 'Morgen, ik heb in Jan Larynsers een in Angemering voor een "
+    "dakabel ...', read dreiging at 0.47; 0.9 also had false possible threats at 3.7 s and 30.5 s)",
 }
 # The same for the highest level and the meldadvies (non-strict xfails in those two tests).
 LEVEL_CPU_DEPENDENT = {
-    "unseen_dakkapel": f"1.1 and 1.0 on 2026-12-06: right with the CPU's own kernels (Intel, AMX); {_DAKKAPEL_OPENING}"
-    ": level 4 and melden on a call scripted level 3, niet_melden (0.3-0.9 were wrong on every setting)",
+    "unseen_dakkapel": "1.2 on 2026-12-07: right with the CPU's own kernels (Intel, AMX) and with CT2_FORCE_CPU_ISA="
+    f"AVX512 (1.1 and 1.0: with the CPU's own kernels only); {_DAKKAPEL_OPENING}: level 4 and melden on a call "
+    "scripted level 3, niet_melden (0.3-0.9 were wrong on every setting)",
 }
 
 

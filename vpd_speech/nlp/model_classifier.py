@@ -5,7 +5,8 @@
               over [mean-pooled e5 embedding, marker features]; in mode "frozen" also a character n-gram
               TF-IDF head per role (vocabulary in char_ngrams.json) whose logits are added with weight
               `char_weight`
-    config    vpd_speech/nlp/norm_matrix/config.json: mode, labels, temperature per head (fit on dev), logit offsets
+    config    vpd_speech/nlp/norm_matrix/config.json: mode, labels, the heads' rows where they split a label into
+              classes of its own (`head_rows`, merged by `merge_rows`), temperature per head (fit on dev), logit offsets
     adapter   only in mode "lora": LoRA matrices merged into the encoder weights once at load time, so
               inference costs what plain e5 costs (the shipped model is mode "frozen": no adapter)
 
@@ -103,6 +104,20 @@ def context_features(embed, contexts: Sequence[str], dim: int) -> np.ndarray:
     return out
 
 
+def merge_rows(z: np.ndarray, rows: Sequence[str], labels: Sequence[str]) -> np.ndarray:
+    """Logits per label from logits per head row. A row named "label:kind" is a class the heads learned apart
+    (dreiging:self_harm, `training.examples.THREAT_SUBCLASSES`); it joins its label by logsumexp, so the label's
+    probability is the sum of its rows'."""
+    if list(rows) == list(labels):
+        return z
+    out = np.empty((len(z), len(labels)), dtype=z.dtype)
+    for j, label in enumerate(labels):
+        part = z[:, [i for i, r in enumerate(rows) if r.split(":")[0] == label]]
+        top = part.max(axis=1)
+        out[:, j] = top + np.log(np.exp(part - top[:, None]).sum(axis=1))
+    return out
+
+
 def resolve_model_dir(model_dir: str | Path | None = None) -> Path:
     return Path(model_dir or os.environ.get(MODEL_DIR_ENV) or DEFAULT_MODEL_DIR)
 
@@ -165,6 +180,8 @@ class NormMatrixClassifier:
 
         heads = load_file(str(self.model_dir / "heads.safetensors"))
         self.heads = {role: (heads[f"{role}.weight"].float(), heads[f"{role}.bias"].float()) for role in ("caller", "agent")}
+        self.head_rows = {role: list((self.config.get("head_rows") or {}).get(role) or labels_for(role))
+                          for role in ("caller", "agent")}
         self.temperature = {role: float(self.config["temperature"][role]) for role in ("caller", "agent")}
         self.use_markers = bool(self.config.get("use_markers", True))
         bias = self.config.get("logit_bias", {})
@@ -209,6 +226,15 @@ class NormMatrixClassifier:
 
     def logits(self, texts: Sequence[str], role: Role,
                contexts: Sequence[str] | None = None) -> tuple[np.ndarray, list[list[Evidence]], list[str]]:
+        """Logits per label (both heads, merged rows, offsets), the marker evidence and the marker rule's label."""
+        z, evidence, rule = self.head_logits(texts, role, contexts)
+        if self.char and self.char_weight[role]:
+            z = z + self.char_weight[role] * self.char_logits(texts, role)
+        return merge_rows(z, self.head_rows[role], labels_for(role)) + self.bias[role], evidence, rule
+
+    def head_logits(self, texts: Sequence[str], role: Role,
+                    contexts: Sequence[str] | None = None) -> tuple[np.ndarray, list[list[Evidence]], list[str]]:
+        """Logits of the embedding head alone, one per head row; the marker evidence and rule label."""
         feats, evidence, rule = marker_features(texts, role, self.lexicon)
         x = self.embed(texts)
         if self.use_markers:
@@ -217,13 +243,11 @@ class NormMatrixClassifier:
             before = context_features(self.embed_seen, contexts or [""] * len(texts), self.encoder.hidden_size)
             x = np.concatenate([x, before], axis=1)
         w, b = self.heads[role]
-        z = x @ w.numpy().T + b.numpy() + self.bias[role]
-        if self.char and self.char_weight[role]:
-            z = z + self.char_weight[role] * self.char_logits(texts, role)
-        return z, evidence, rule
+        return x @ w.numpy().T + b.numpy(), evidence, rule
 
     def char_logits(self, texts: Sequence[str], role: Role) -> np.ndarray:
-        """Logits of the character n-gram head alone (models with `char_ngrams` in their config)."""
+        """Logits of the character n-gram head alone, one per head row (models with `char_ngrams` in their
+        config)."""
         vec, wc, bc = self.char[role]
         return vec.dot(texts, wc) + bc
 

