@@ -1,8 +1,10 @@
 """Batch behaviour and the `vpd` command: error records, exit codes, resume, interruption, model setup."""
 
 import json
+import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -50,6 +52,24 @@ def test_write_atomic_leaves_nothing_on_failure(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["x.json"]
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def test_write_atomic_gives_the_mode_open_would(tmp_path):
+    """Not mkstemp's 0600: a reviewer's account or the web server reads what a batch wrote."""
+    new = tmp_path / "new.json"
+    write_atomic(new, "{}")
+    assert stat.S_IMODE(new.stat().st_mode) == 0o666 & ~_umask()
+    kept = tmp_path / "kept.json"
+    kept.write_text("{}")
+    kept.chmod(0o640)
+    write_atomic(kept, "[]")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640 and kept.read_text() == "[]"
+
+
 @pytest.mark.slow
 def test_batch_goes_on_after_broken_files(pipeline, tmp_path):
     src = tmp_path / "in"
@@ -70,6 +90,8 @@ def test_batch_goes_on_after_broken_files(pipeline, tmp_path):
     assert "not a readable audio file" in by_file.loc["tekst.mp3", "error"]
     assert "truncated" in by_file.loc["afgebroken.wav", "error"]
     assert (out / "utterances.parquet").exists()
+    modes = {p.relative_to(out).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in out.rglob("*") if p.is_file()}
+    assert set(modes.values()) == {0o666 & ~_umask()}, modes  # every output as readable as open() makes it
     again = score_batch(sorted(src.iterdir()), out, load_config(), pipeline=pipeline, progress=False)
     assert again.skipped == ["goed.wav"] and len(again.failed) == 3  # errors are retried, successes skipped
 

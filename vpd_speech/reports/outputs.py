@@ -25,11 +25,23 @@ CALL_COLUMNS = [
 ]  # fmt: skip
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_NEW_FILE_MODE = 0o666 & ~_umask()  # what open() would give a new file (read once: setting umask is process-wide)
+
+
 def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write to a temporary file beside `path` and rename it over, so readers never see half a file."""
+    """Write to a temporary file beside `path` and rename it over, so readers never see half a file. The file
+    gets the mode open() would give it (an existing file's own), not mkstemp's 0600: a reviewer's account or
+    the web server must be able to read what a batch wrote."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, path.stat().st_mode & 0o7777 if path.exists() else _NEW_FILE_MODE)
         with os.fdopen(fd, "wb") as f:
             f.write(data.encode("utf-8") if isinstance(data, str) else data)
             f.flush()
