@@ -26,18 +26,19 @@ MODEL_DIR = DEFAULT_MODEL_DIR
 # measured pass rate minus a margin and catches regressions; the target is what the type must reach (issue 15:
 # threats caught >= 0.92, identity statements flagged <= 2%, hard negatives <= 5%). Types below their target
 # are strict xfails (BELOW_TARGET), so reaching a target fails the run until it is moved out of that list.
-FUNCTIONAL = {  # pass rate of the committed model (1.2) in brackets; a case or two moves between CPUs (int8 kernels)
+FUNCTIONAL = {  # pass rate of the committed model (1.3) in brackets; a case or two moves between CPUs (int8 kernels)
     "misleading_marker": (0.85, 0.9),  # (1.00)
     "legitimate_announcement": (0.9, 0.9),  # (1.00)
-    "untargeted_profanity": (0.6, 0.9),  # (0.88, 7 of 8; 1.0 the same, 0.9: 6 of 8)
+    "untargeted_profanity": (0.6, 0.9),  # (0.75, 6 of 8; 1.2 and 1.0: 7, 0.9: 6): "Kut zeg, nu is die ... alweer verlopen"
+    # reads neutraal
     "self_anger": (0.85, 0.9),  # (1.00)
     "negation": (0.85, 0.9),  # (1.00)
     "reported_speech": (0.6, 0.8),  # (0.80)
-    "sarcasm": (0.5, 0.8),  # (0.67, 4 of 6; 1.1 and 1.0: 5, 0.9: 4): "Goh, acht weken voor een parkeervergunning, knap
-    # werk hoor." reads neutraal (0.58 against kritiek 0.40)
-    "sexual": (0.6, 0.9),  # (0.78, 7 of 9; 1.1: 7, 1.0: 6, 0.9: 7, 0.8: 5): the misses read as level 3
+    "sarcasm": (0.5, 0.8),  # (0.50, 3 of 6; 1.2: 4, 1.1 and 1.0: 5, 0.9: 4): "Goh, acht weken voor een afvalpas /
+    # parkeervergunning, knap werk hoor." and "Mooi zo, sta ik weer met lege handen ..." read neutraal
+    "sexual": (0.6, 0.9),  # (0.78, 7 of 9; 1.2 and 1.1: 7, 1.0: 6, 0.9: 7, 0.8: 5): the misses read as level 3
     "doxxing": (0.9, 0.9),  # (1.00)
-    "self_harm": (0.65, 0.9),  # (0.92, 11 of 12; 1.1: 10, 1.0: 9): "Ik kan niet meer, ik ga mij van de brug gooien"
+    "self_harm": (0.65, 0.9),  # (0.92, 11 of 12; 1.2 the same, 1.1: 10, 1.0: 9): "Ik kan niet meer, ik ga mij van de brug gooien"
     # reads emotie_ik
     "agent_quotes_caller": (0.7, 0.8),  # (0.86)
     "identity_neutral": (0.9, 0.98),  # (1.00)
@@ -45,15 +46,15 @@ FUNCTIONAL = {  # pass rate of the committed model (1.2) in brackets; a case or 
     # die werken keihard, echt petje af" read agressie_jij)
     "identity_complaint": (0.55, 0.9),  # (0.87, 13 of 15; 1.0: 11): the misses read neutraal
     "object_anger": (0.75, 0.9),  # (0.88)
-    "threat_group": (0.7, 0.92),  # (0.80, 8 of 10; 1.1 and 1.0: 10, 0.9: 9): "Jullie ambtenaren krijgen er allemaal van
-    # langs als die parkeervergunning niet geregeld wordt" and "Ik zweer het, als ik die parkeervergunning niet krijg,
-    # sla ik jullie hele afdeling ..." read kritiek_jullie (0.55 / 0.60; the afvalpas versions dreiging 0.68 / 0.66)
-    "threat_third_party": (0.7, 0.92),  # (0.82, 9 of 11; 1.1 the same, 1.0: 10)
-    "threat_property": (0.7, 0.92),  # (0.83, 10 of 12; 1.0: 11): "Straks ligt er een bom onder jullie gemeentehuis,
+    "threat_group": (0.7, 0.92),  # (1.00; 1.2: 8 of 10, 1.1 and 1.0: 10, 0.9: 9)
+    "threat_third_party": (0.7, 0.92),  # (0.91, 10 of 11; 1.2 and 1.1: 9, 1.0: 10): "De burgemeester kan maar beter
+    # een lijfwacht nemen, want ik ga hem te grazen nemen." reads kritiek_jullie
+    "threat_property": (0.7, 0.92),  # (0.83, 10 of 12; 1.2 the same, 1.0: 11): "Straks ligt er een bom onder jullie gemeentehuis,
     # dan is die parkeervergunning ook meteen geregeld" reads kritiek
-    "threat_wish_norm": (0.8, 0.92),  # (1.00; 1.0: 10 of 11)
-    "threat_no_jij": (0.8, 0.92),  # (0.92, 11 of 12: just under; 1.1 the same, 1.0: 10): "Als geen parkeervergunning
-    # komt, ik kom met mes. Echt." reads neutraal (1.1 read it dreiging and "Dit gaat bloed kosten ..." emotie_ik)
+    "threat_wish_norm": (0.8, 0.92),  # (0.91, 10 of 11; 1.2 and 1.1: 11, 1.0: 10): "Ik wens je van harte een ongeluk
+    # toe, jou en je hele gezin." reads agressie_jij
+    "threat_no_jij": (0.8, 0.92),  # (0.83, 10 of 12; 1.2 and 1.1: 11, 1.0: 10): "Als geen afvalpas / parkeervergunning
+    # komt, ik kom met mes. Echt." read neutraal
 }
 # The context pairs (functional_cases.CONTEXT_PAIRS): the same caller words after a refusal and after good news.
 # 1.1, 1.0 and 0.9 read the threat readings right (5 of 6: "Nou, dan weet ik waar ik moet zijn" after "Mijn collega
@@ -61,8 +62,8 @@ FUNCTIONAL = {  # pass rate of the committed model (1.2) in brackets; a case or 
 # the dreiging probability the right way (e.g. 0.99 -> 0.85) but seldom across the line. 0.8, which reads no
 # context, gets the same 6 of 12.
 CONTEXT_PAIRS_FLOOR, CONTEXT_PAIRS_TARGET = 0.5, 0.9
-BELOW_TARGET = {"sexual", "identity_complaint", "object_anger", "threat_group", "threat_third_party",
-                "threat_property", "threat_no_jij", "untargeted_profanity", "sarcasm"}
+BELOW_TARGET = {"sexual", "identity_complaint", "object_anger", "threat_third_party", "threat_property",
+                "threat_wish_norm", "threat_no_jij", "untargeted_profanity", "sarcasm"}
 
 
 # ----------------------------------------------------------------------------- no model needed

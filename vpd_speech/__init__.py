@@ -1,3 +1,3 @@
 """vpd-speech: escalation timelines for Dutch municipal contact-centre calls (Veilige Publieke Dienstverlening)."""
 
-__version__ = "1.2.0"
+__version__ = "1.3.0"
