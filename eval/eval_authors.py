@@ -2,8 +2,9 @@
 
 Each author wrote from their own brief without seeing the corpus, the splits or each other's files
 (eval/data/authors/README.md). The shipped model trains on all but seven (vpd_speech.training.TRAIN_AUTHORS):
-three (HELD_OUT_AUTHORS) are the cross-author test, four (SELECTION_AUTHORS) decided whether a new model ships. Rows of an author the model trained on are marked "(trained)", those of a selection writer
-"(selection)"; both are left out of the "cross-author" line. Per author, on the written text and on its ASR transcripts
+three (HELD_OUT_AUTHORS) are the cross-author test, four (SELECTION_AUTHORS) decided whether a new model ships.
+Rows of an author the model trained on are marked "(trained)", those of a selection writer "(selection)"; both
+are left out of the "cross-author" line. Per author, on the written text and on its ASR transcripts
 (eval/data/authors/asr_transcripts.tsv, `vpd train asr --authors`; a caller row is read after its turn before,
 written or as transcribed, as the pipeline reads a call): caller macro-F1, dreiging recall, hard
 negatives (hard cases whose level is below 3) read as 3/4, identity and group statements read as 3/4, agent
