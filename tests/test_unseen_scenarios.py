@@ -55,7 +55,7 @@ _DAKKAPEL_OPENING = (
 # reads the agent's turn before: after the agent names the behaviour or sets a boundary, a garbled caller turn
 # can lean towards dreiging.
 FALSE_ALARMS_TODAY = {
-    "unseen_urgentie": "1.2 on 2026-12-07, on every setting: a garbled caller turn, heard as 'het marsal serieel is "
+    "unseen_urgentie": "1.3 and 1.2 on 2026-12-07, on every setting: a garbled caller turn, heard as 'het marsal serieel is "
     "dat op het man les dat ik zoek wil het rariegon.' (with CT2_FORCE_CPU_ISA=AVX2 CT2_USE_MKL=0 ONEDNN_MAX_CPU_ISA="
     "AVX2 as 'met Marzo Alcheriel is naop op mijn les dat ik zoek wil uit Rarygon'), is read neutraal, so a "
     "caller_corrected event comes at 45.5 s where the script has none. 1.1 and 1.0 had it with the AVX2 settings "
@@ -67,16 +67,18 @@ FALSE_ALARMS_TODAY = {
 # unseen_jeugdhulp's false possible threat at 50.1 s (1.1: with the AVX2 and AVX512 settings; 1.0 and 0.9: on every
 # setting) is gone with 1.2 on all three settings (2026-12-07).
 CPU_DEPENDENT = {
-    "unseen_dakkapel": "1.2 on 2026-12-07: right with the CPU's own kernels (Intel, AMX) and with CT2_FORCE_CPU_ISA="
-    f"AVX512; {_DAKKAPEL_OPENING}: a possible threat at 3.7 s where the script has none (1.1 had it on every setting: "
+    "unseen_dakkapel": "1.3 on 2026-12-07: right with the CPU's own kernels (Intel, AMX); with CT2_FORCE_CPU_ISA=AVX512 "
+    "a caller turn at 15.4 s reads dreiging, a threat event where the script has none (1.2 was right there); "
+    f"{_DAKKAPEL_OPENING}: a possible threat at 3.7 s where the script has none (1.1 had it on every setting: "
     "with the CPU's own kernels the opening, heard as 'Morgen, ik heb in Jan Larynsers een in Angemering voor een "
     "dakabel ...', read dreiging at 0.47; 0.9 also had false possible threats at 3.7 s and 30.5 s)",
 }
 # The same for the highest level and the meldadvies (non-strict xfails in those two tests).
 LEVEL_CPU_DEPENDENT = {
-    "unseen_dakkapel": "1.2 on 2026-12-07: right with the CPU's own kernels (Intel, AMX) and with CT2_FORCE_CPU_ISA="
-    f"AVX512 (1.1 and 1.0: with the CPU's own kernels only); {_DAKKAPEL_OPENING}: level 4 and melden on a call "
-    "scripted level 3, niet_melden (0.3-0.9 were wrong on every setting)",
+    "unseen_dakkapel": "1.3 on 2026-12-07: right with the CPU's own kernels (Intel, AMX; 1.2 also with "
+    "CT2_FORCE_CPU_ISA=AVX512, 1.1 and 1.0 with the CPU's own kernels only); with CT2_FORCE_CPU_ISA=AVX512 a caller turn "
+    f"at 15.4 s reads dreiging, and {_DAKKAPEL_OPENING}: level 4 and melden on a call scripted level 3, niet_melden "
+    "(0.3-0.9 were wrong on every setting)",
 }
 
 
